@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Entry point of the `watchingcat` command.
+// The sources are TypeScript run directly by Node's type stripping (Node >= 22.18 / 23.6).
+// When the Node on PATH is older than the project's (Node 24, installed as the `node`
+// npm package), re-run this same command with the project's Node so `npx watchingcat`
+// works right after `npm ci` on any machine.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const major = Number(process.versions.node.split('.')[0]);
+
+if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
+  await import('../src/cli/main.ts');
+} else {
+  const projectNode = join(here, '..', 'node_modules', 'node', 'bin', 'node');
+  if (!existsSync(projectNode)) {
+    process.stderr.write(
+      `watchingcat needs Node.js 24 (found ${process.version}); run \`npm ci\` in the repository to install it.\n`,
+    );
+    process.exit(1);
+  }
+  const child = spawn(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },
+  });
+  // Forward termination signals so the real process can shut down cleanly.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => {
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code ?? 1);
+  });
+}
