@@ -23,7 +23,12 @@ export default tseslint.config(
           patterns: [
             { group: ['**/roles/**', '**/cli/**'], message: 'Components must not import roles or the CLI.' },
             {
-              group: ['../../receivers/**', '../../processors/**', '../../exporters/**', '../../extensions/**'],
+              group: [
+                '../../receivers/**',
+                '../../processors/**',
+                '../../exporters/**',
+                '../../extensions/**',
+              ],
               message: 'Components must not import each other; share code through src/ libraries.',
             },
           ],

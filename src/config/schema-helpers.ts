@@ -4,7 +4,15 @@
 // of milliseconds; they come out as milliseconds.
 import { z } from 'zod';
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** Parses a Go duration ("300ms", "1.5h", "2h45m", "0") into milliseconds, or undefined. */
 export function parseDurationMs(text: string): number | undefined {
@@ -29,7 +37,10 @@ export const duration = () =>
     if (typeof v === 'number') return v;
     const ms = parseDurationMs(v);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "200ms", "5s" or "1m", got "${v}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "200ms", "5s" or "1m", got "${v}"`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -37,9 +48,15 @@ export const duration = () =>
 
 /** "host:port" (host may be empty, a name, IPv4 or [IPv6]). */
 export const hostPort = () =>
-  z.string().refine((v) => /^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v) && Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, {
-    message: 'expected HOST:PORT, e.g. "0.0.0.0:4318" or "127.0.0.1:4317"',
-  });
+  z
+    .string()
+    .refine(
+      (v) =>
+        /^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v) && Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535,
+      {
+        message: 'expected HOST:PORT, e.g. "0.0.0.0:4318" or "127.0.0.1:4317"',
+      },
+    );
 
 /** Splits "host:port" into parts; an empty host means all interfaces. */
 export function splitHostPort(v: string): { host: string; port: number } {

@@ -13,7 +13,11 @@ export interface SignalDataMap {
 export type SignalData<S extends Signal = Signal> = SignalDataMap[S];
 
 export function emptyData<S extends Signal>(signal: S): SignalData<S> {
-  const empty: SignalDataMap = { traces: { resourceSpans: [] }, metrics: { resourceMetrics: [] }, logs: { resourceLogs: [] } };
+  const empty: SignalDataMap = {
+    traces: { resourceSpans: [] },
+    metrics: { resourceMetrics: [] },
+    logs: { resourceLogs: [] },
+  };
   return empty[signal] as SignalData<S>;
 }
 
@@ -26,14 +30,16 @@ export function itemCount(signal: Signal, data: SignalData): number {
   let n = 0;
   switch (signal) {
     case 'traces':
-      for (const rs of (data as TracesData).resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+      for (const rs of (data as TracesData).resourceSpans)
+        for (const ss of rs.scopeSpans) n += ss.spans.length;
       return n;
     case 'metrics':
       for (const rm of (data as MetricsData).resourceMetrics)
         for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += metricPointCount(m);
       return n;
     case 'logs':
-      for (const rl of (data as LogsData).resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+      for (const rl of (data as LogsData).resourceLogs)
+        for (const sl of rl.scopeLogs) n += sl.logRecords.length;
       return n;
   }
 }
@@ -54,18 +60,33 @@ export function appendData<S extends Signal>(signal: S, into: SignalData<S>, fro
 }
 
 /**
- * Removes the first `n` items from `data` (mutating it) and returns them as a new payload.
- * Resource and scope groups that straddle the cut are copied shallowly onto both sides.
+ * Removes the first `n` items from `data` and returns them as a new payload. Only the
+ * top-level list of `data` is changed; resource and scope objects are never modified (they
+ * may be shared with other consumers); groups that straddle the cut are copied shallowly.
  * A metric's data points may be split across the two sides.
  */
 export function takeItems<S extends Signal>(signal: S, data: SignalData<S>, n: number): SignalData<S> {
   switch (signal) {
     case 'traces': {
-      const r = takeGrouped((data as TracesData).resourceSpans as unknown as Group[], n, 'scopeSpans', 'spans', arrayLen, sliceArr);
+      const r = takeGrouped(
+        (data as TracesData).resourceSpans as unknown as Group[],
+        n,
+        'scopeSpans',
+        'spans',
+        arrayLen,
+        sliceArr,
+      );
       return { resourceSpans: r } as unknown as SignalData<S>;
     }
     case 'logs': {
-      const r = takeGrouped((data as LogsData).resourceLogs as unknown as Group[], n, 'scopeLogs', 'logRecords', arrayLen, sliceArr);
+      const r = takeGrouped(
+        (data as LogsData).resourceLogs as unknown as Group[],
+        n,
+        'scopeLogs',
+        'logRecords',
+        arrayLen,
+        sliceArr,
+      );
       return { resourceLogs: r } as unknown as SignalData<S>;
     }
     case 'metrics': {
@@ -111,7 +132,7 @@ function sliceMetrics(metrics: Metric[], n: number): [Metric[], Metric[]] {
   return [head, metrics.slice(i)];
 }
 
-// Generic two-level split: resources → scopes → items. Mutates `resources` (removes the head).
+// Generic two-level split: resources → scopes → items. Changes only the `resources` list itself.
 function takeGrouped(
   resources: Group[],
   n: number,
@@ -123,7 +144,8 @@ function takeGrouped(
   const out: Group[] = [];
   while (n > 0 && resources.length > 0) {
     const r = resources[0]!;
-    const scopes = r[scopeKey] as Group[];
+    // Copy before changing: the groups may be shared with other consumers (fan-out).
+    const scopes = [...(r[scopeKey] as Group[])];
     const taken: Group[] = [];
     while (n > 0 && scopes.length > 0) {
       const s = scopes[0]!;
@@ -141,6 +163,7 @@ function takeGrouped(
       }
     }
     if (scopes.length === 0) resources.shift();
+    else resources[0] = { ...r, [scopeKey]: scopes };
     out.push({ ...r, [scopeKey]: taken });
   }
   return out;

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { Signal } from '../model/common.ts';
 import type { SignalData } from '../model/signal.ts';
+import type { ExpositionRegistry } from '../telemetry/exposition.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ComponentTelemetry } from '../telemetry/self-metrics.ts';
 
@@ -57,6 +58,8 @@ export interface Host {
   getExtension(id: string): Extension | undefined;
   /** True once every component has started and until shutdown begins. */
   isReady(): boolean;
+  /** Prometheus endpoints on the metrics address (/metrics/kubestate, /metrics/cadvisor, /metrics/node). */
+  readonly exposition: ExpositionRegistry;
 }
 
 export interface CreateSettings {

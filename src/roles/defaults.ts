@@ -1,0 +1,92 @@
+// The configuration each role runs with when no file is given (DESIGN §4: every role runs
+// with no configuration at all). These are plain objects in the file format, so
+// `watchingcat print-config <role>` shows exactly what runs.
+import { join } from 'node:path';
+import type { RoleFlags } from './flags.ts';
+
+export const ROLES = ['agent', 'cluster', 'backend', 'up'] as const;
+export type Role = (typeof ROLES)[number];
+
+type Obj = Record<string, unknown>;
+
+/** Where OTLP goes when nothing says: the flag, then the OpenTelemetry SDK's own variable. */
+export function otlpEndpoint(flags: RoleFlags, env: NodeJS.ProcessEnv): string | undefined {
+  return flags.otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+}
+
+function otlpExporter(endpoint: string, env: NodeJS.ProcessEnv): [string, Obj] {
+  const queue = { sending_queue: { storage: 'file_storage' }, retry_on_failure: { max_elapsed_time: '0s' } };
+  const grpc = (env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').toLowerCase() === 'grpc';
+  if (grpc) {
+    return [
+      'otlp',
+      { endpoint, ...(endpoint.startsWith('http://') ? { tls: { insecure: true } } : {}), ...queue },
+    ];
+  }
+  return ['otlphttp', { endpoint, ...queue }];
+}
+
+const memoryLimiter = { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 };
+
+function pipelines(receivers: string[], processors: string[], exporters: string[]): Obj {
+  const p = { receivers, processors, exporters };
+  return { traces: { ...p }, metrics: { ...p }, logs: { ...p } };
+}
+
+export interface DefaultConfig {
+  config: Obj;
+  /** What the user should know about the defaults chosen (said once at start). */
+  notes: string[];
+}
+
+export function defaultConfig(
+  role: Role,
+  flags: RoleFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): DefaultConfig {
+  const notes: string[] = [];
+  const receivers = {
+    otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
+  };
+  const processors = { memory_limiter: memoryLimiter, batch: {} };
+  const extensions: Obj = { health_check: { endpoint: '0.0.0.0:13133' } };
+  let exporters: Obj;
+  let exporterId: string;
+
+  if (role === 'agent' || role === 'cluster') {
+    const endpoint = otlpEndpoint(flags, env);
+    if (endpoint) {
+      const [id, cfg] = otlpExporter(endpoint, env);
+      exporters = { [id]: cfg };
+      exporterId = id;
+      // The durable queue lives under the data directory.
+      extensions.file_storage = flags.dataDir ? { directory: join(flags.dataDir, 'queue') } : {};
+    } else {
+      exporters = { debug: { verbosity: 'basic' } };
+      exporterId = 'debug';
+      notes.push(
+        'no OTLP destination is set (--otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT): received telemetry is only summarised in the log by the debug exporter',
+      );
+    }
+  } else {
+    exporters = { debug: { verbosity: 'basic' } };
+    exporterId = 'debug';
+    notes.push(
+      `the ${role} role does not store data yet (storage, query API and UI are still being built): it receives OTLP on 4317/4318 and summarises what arrives in the log`,
+    );
+  }
+
+  return {
+    config: {
+      extensions,
+      receivers,
+      processors,
+      exporters,
+      service: {
+        extensions: Object.keys(extensions),
+        pipelines: pipelines(['otlp'], ['memory_limiter', 'batch'], [exporterId]),
+      },
+    },
+    notes,
+  };
+}

@@ -1,0 +1,81 @@
+// The `watchingcat` command as a user meets it: help, version, validate, print-config, exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers/process.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wc-cli-'));
+
+test('--help works on every command and exits 0', async () => {
+  for (const args of [[], ['agent'], ['cluster'], ['backend'], ['up'], ['sim'], ['validate'], ['print-config'], ['kubestate', 'render'], ['version']]) {
+    const r = await runCli([...args, '--help']);
+    assert.equal(r.code, 0, `${args.join(' ')} --help exited ${r.code}: ${r.stderr}`);
+    assert.match(r.stdout, /Usage: watchingcat/, `${args.join(' ')} --help printed no usage`);
+  }
+  const agent = await runCli(['agent', '--help']);
+  for (const flag of ['--config', '--data-dir', '--metrics-address', '--telemetry-address', '--health-address', '--kubeconfig', '--cluster-name', '--node-name', '--root-path', '--otlp-endpoint']) {
+    assert.ok(agent.stdout.includes(flag), `agent --help lacks ${flag}`);
+  }
+  const backend = await runCli(['backend', '--help']);
+  for (const flag of ['--clickhouse-url', '--api-address', '--ui-address']) assert.ok(backend.stdout.includes(flag), `backend --help lacks ${flag}`);
+});
+
+test('version prints the package version', async () => {
+  const r = await runCli(['version']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^watchingcat \d+\.\d+\.\d+ \(node v24\./);
+});
+
+test('an unknown command or flag exits 2 and says so', async () => {
+  const r = await runCli(['agent', '--no-such-flag']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option '--no-such-flag'/);
+  const r2 = await runCli(['frobnicate']);
+  assert.equal(r2.code, 2);
+});
+
+test('validate accepts a good file and names the problems in a bad one', async () => {
+  const good = join(dir, 'good.yaml');
+  writeFileSync(
+    good,
+    `receivers:\n  otlp:\nprocessors:\n  batch:\n    timeout: 10s\n    send_batch_size: 1024\n  memory_limiter:\n    check_interval: 1s\n    limit_mib: 512\n    spike_limit_mib: 128\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [memory_limiter, batch]\n      exporters: [debug]\n`,
+  );
+  const ok = await runCli(['validate', '--config', good]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /is valid: 1 pipeline \(traces\)/);
+
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: localhost\nexporters:\n  debug:\n    verbosty: basic\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug, otlphttp]\n`);
+  const r = await runCli(['validate', '--config', bad]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.yaml:5:\d+: receivers\.otlp\.protocols\.http\.endpoint: .*got "localhost"/);
+  assert.match(r.stderr, /exporters\.debug\.verbosty: unknown key "verbosty" — did you mean "verbosity"\?/);
+  assert.match(r.stderr, /exporter "otlphttp" is not configured/);
+
+  const missing = await runCli(['validate', '--config', join(dir, 'nope.yaml')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read configuration file .*nope\.yaml: no such file/);
+});
+
+test('print-config shows a configuration that validate accepts, with flags applied', async () => {
+  for (const role of ['agent', 'cluster', 'backend']) {
+    const r = await runCli(['print-config', role, '--otlp-endpoint', 'http://127.0.0.1:4318', '--health-address', '127.0.0.1:1']);
+    assert.equal(r.code, 0, r.stderr);
+    const file = join(dir, `${role}.yaml`);
+    writeFileSync(file, r.stdout);
+    const v = await runCli(['validate', '--config', file, '--role', role]);
+    assert.equal(v.code, 0, `${role}: ${v.stderr}\n${r.stdout}`);
+    assert.match(r.stdout, /endpoint: 127\.0\.0\.1:1/);
+  }
+  const agent = await runCli(['print-config', 'agent', '--otlp-endpoint', 'http://collector:4318']);
+  assert.match(agent.stdout, /otlphttp:\n\s+endpoint: http:\/\/collector:4318/);
+  assert.match(agent.stdout, /storage: file_storage/);
+});
+
+test('commands that are not built yet exit 3 and say so', async () => {
+  const r = await runCli(['sim', '--nodes', '1', '--pods', '1', '--dir', dir]);
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /not available in this version yet/);
+});

@@ -1,0 +1,103 @@
+// Running the real `watchingcat` command in end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/watchingcat.js', import.meta.url));
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command to completion. */
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`watchingcat ${args.join(' ')} did not finish in time; stderr:\n${stderr}`));
+    }, opts.timeoutMs ?? 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** Everything written to stderr so far (JSON log lines). */
+  logs(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** SIGTERM and wait; returns the exit code. */
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+}
+
+/** Starts a long-running role and waits until its health check answers 200. */
+export async function startRole(
+  args: string[],
+  opts: { healthPort: number; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args, '--health-address', `127.0.0.1:${opts.healthPort}`], {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logs = '';
+  child.stderr!.on('data', (d: Buffer) => (logs += d));
+  child.stdout!.on('data', (d: Buffer) => (logs += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const running: Running = {
+    child,
+    logs: () => logs,
+    exited,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let exitCode: number | null | undefined;
+  void exited.then((c) => (exitCode = c));
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`watchingcat exited with ${exitCode} during start:\n${logs}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${opts.healthPort}/`);
+      if (res.status === 200) return running;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`watchingcat did not become healthy in time:\n${logs}`);
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export function rssOf(pid: number, readFile: (p: string) => string): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFile(`/proc/${pid}/status`));
+  return m ? Number(m[1]) * 1024 : 0;
+}
