@@ -16,6 +16,8 @@ import { startInstance, sumMetric, type Instance } from './helpers/instance.ts';
 import { OtlpSink } from './helpers/sink.ts';
 import { attrsToJs, exportWith, hex, makeLogs, makeMetrics, makeSpans, RESOURCE } from './helpers/sdk.ts';
 import type { Span } from '../src/model/traces.ts';
+import type { Metric } from '../src/model/metrics.ts';
+import type { KeyValue } from '../src/model/common.ts';
 
 let sink: OtlpSink;
 let second: Instance;
@@ -136,19 +138,19 @@ test('metrics from the SDK (sum, gauge, histogram) over all three transports arr
   await waitFor('all metric points', () => sink.metricPoints() - before >= expected);
   assert.equal(sink.metricPoints() - before, expected);
 
-  const metrics = new Map<string, NonNullable<import('../src/model/metrics.ts').Metric>>();
+  const metrics = new Map<string, Metric>();
   for (const d of sink.received.metrics) for (const r of d.resourceMetrics) for (const s of r.scopeMetrics) for (const m of s.metrics) metrics.set(m.name, m);
   for (const p of ['proto', 'json', 'grpc']) {
     const counter = metrics.get(`${p}.requests`)!;
     assert.equal(counter.data?.type, 'sum');
     assert.equal(counter.unit, '{request}');
     assert.equal(counter.description, 'requests served');
-    const points = counter.data!.dataPoints as Array<{ attributes: import('../src/model/common.ts').KeyValue[]; asDouble?: number; asInt?: number | bigint }>;
+    const points = counter.data!.dataPoints as Array<{ attributes: KeyValue[]; asDouble?: number; asInt?: number | bigint }>;
     const byRoute = new Map(points.map((pt) => [attrsToJs(pt.attributes).route, Number(pt.asDouble ?? pt.asInt)]));
     for (let i = 0; i < series; i++) assert.equal(byRoute.get(`/r/${i}`), i + 1);
     const hist = metrics.get(`${p}.latency`)!;
     assert.equal(hist.data?.type, 'histogram');
-    const hp = hist.data!.dataPoints as Array<{ count: number; sum?: number; attributes: import('../src/model/common.ts').KeyValue[] }>;
+    const hp = hist.data!.dataPoints as Array<{ count: number; sum?: number; attributes: KeyValue[] }>;
     const h3 = hp.find((x) => attrsToJs(x.attributes).route === '/r/3')!;
     assert.equal(h3.count, 1);
     assert.equal(h3.sum, 10.5);

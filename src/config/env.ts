@@ -7,6 +7,7 @@
 // is a number); a reference inside a longer string is substituted as text.
 import { parse as parseYamlScalar } from 'yaml';
 
+const MAX_DEPTH = 64;
 const REF = /\$\$|\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const WHOLE = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 
@@ -25,7 +26,9 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv = process.env):
     missing.add(name);
     return '';
   };
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, depth = 0): unknown => {
+    // A recursive YAML alias (`a: &a [*a]`) yields a cyclic value; real configs are shallow.
+    if (depth > MAX_DEPTH) throw new RangeError(`configuration nests deeper than ${MAX_DEPTH} levels (a recursive alias?)`);
     if (typeof v === 'string') {
       const whole = WHOLE.exec(v);
       if (whole) {
@@ -37,10 +40,10 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv = process.env):
         m === '$$' ? '$' : lookup(name!, dflt),
       );
     }
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x, depth + 1);
       return out;
     }
     return v;

@@ -75,12 +75,29 @@ export function parseConfigText(
       source,
     );
   }
-  const { value, missing } = expandEnv(doc.toJS({ maxAliasCount: 100 }) ?? {}, env);
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Unresolved aliases and alias bombs (`maxAliasCount`) surface here.
+    throw new ConfigError([{ path: [], message: `YAML error: ${(e as Error).message}`, location: source }], source);
+  }
+  let expanded: ReturnType<typeof expandEnv>;
+  try {
+    expanded = expandEnv(js ?? {}, env);
+  } catch (e) {
+    throw new ConfigError([{ path: [], message: (e as Error).message, location: source }], source);
+  }
+  const { value, missing } = expanded;
   const locate: Locator = (path) => {
     // Walk up to the nearest existing node so unknown/missing keys point at their parent.
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true) as
-        { range?: [number, number, number] } | undefined;
+      let node: { range?: [number, number, number] } | undefined;
+      try {
+        node = doc.getIn(path.slice(0, n) as unknown[], true) as typeof node;
+      } catch {
+        continue;
+      }
       if (node && typeof node === 'object' && node.range) {
         const pos = lineCounter.linePos(node.range[0]);
         return `${source}:${pos.line}:${pos.col}`;

@@ -20,7 +20,7 @@ export function loadRoleConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): RoleConfig {
   let raw: Record<string, unknown>;
-  let notes: string[] = [];
+  let notes: string[];
   let locate;
   let source: string;
   if (flags.config) {

@@ -1,0 +1,162 @@
+// End-to-end pipeline throughput: OTLP/HTTP protobuf → otlp receiver → batch → otlphttp
+// exporter → loopback destination, for traces, logs and metrics, with the in-memory and the
+// persistent (disk) sending queue. Reported per core of the agent process (its own CPU
+// seconds from /proc), so the load generator's CPU does not count. The limit measured in the
+// same run is a relay that forwards the same HTTP bodies without decoding.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Signal } from '../src/model/common.ts';
+import { drive, makeRequest, nullSink } from './lib/load.ts';
+import { cpuSeconds, rssBytes, rssSampler } from './lib/proc.ts';
+import { freePort } from '../test/helpers/process.ts';
+
+const BIN = fileURLToPath(new URL('../bin/watchingcat.js', import.meta.url));
+const RELAY = fileURLToPath(new URL('./lib/relay.ts', import.meta.url));
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 8000);
+const ITEMS_PER_REQUEST = 1000;
+const CONCURRENCY = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitHealthy(port: number, child: ChildProcess, logs: () => string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`agent exited: ${logs()}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).status === 200) return;
+    } catch {
+      // starting
+    }
+    await sleep(50);
+  }
+  throw new Error(`agent not healthy: ${logs()}`);
+}
+
+async function startAgent(sinkPort: number, persistent: boolean, compression: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'wc-bench-'));
+  const [http, grpc, tel, health, metrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const queue = persistent ? '\n    sending_queue:\n      storage: file_storage\n      sizer: bytes\n      queue_size: 1073741824' : '';
+  const yaml = `receivers:
+  otlp:
+    protocols:
+      grpc: {endpoint: 127.0.0.1:${grpc}}
+      http: {endpoint: 127.0.0.1:${http}}
+processors:
+  batch: {}
+exporters:
+  otlphttp:
+    endpoint: http://127.0.0.1:${sinkPort}
+    compression: ${compression}${queue}
+extensions:
+  health_check: {endpoint: 127.0.0.1:${health}}
+  file_storage: {directory: ${dir}/q}
+service:
+  extensions: [health_check, file_storage]
+  telemetry: {metrics: {address: 127.0.0.1:${tel}}}
+  metrics_endpoint: {address: 127.0.0.1:${metrics}}
+  pipelines:
+    traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+    metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+    logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+`;
+  writeFileSync(join(dir, 'c.yaml'), yaml);
+  let logs = '';
+  const child = spawn(process.execPath, [BIN, 'agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHINGCAT_LOG_LEVEL: 'warn' } });
+  child.stderr!.on('data', (d: Buffer) => (logs += d));
+  await waitHealthy(health, child, () => logs);
+  return {
+    child,
+    http,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Row {
+  name: string;
+  itemsPerSec: number;
+  perCore: number;
+  cpu: number;
+  peakRssMiB: number;
+  refused: number;
+}
+
+async function measure(name: string, pid: number, port: number, path: string, body: Uint8Array): Promise<Row> {
+  let stopping = false;
+  const stats = { ok: 0, refused: 0, failed: 0 };
+  const run = drive(port, path, body, CONCURRENCY, () => stopping, stats);
+  await sleep(WARMUP_MS);
+  const sampler = rssSampler(pid);
+  const [ok0, cpu0, t0] = [stats.ok, cpuSeconds(pid), Date.now()];
+  await sleep(MEASURE_MS);
+  const [ok1, cpu1, t1] = [stats.ok, cpuSeconds(pid), Date.now()];
+  stopping = true;
+  await run;
+  const peak = sampler.stop();
+  if (stats.failed) throw new Error(`${name}: ${stats.failed} requests failed`);
+  const seconds = (t1 - t0) / 1000;
+  const items = (ok1 - ok0) * ITEMS_PER_REQUEST;
+  const cpu = cpu1 - cpu0;
+  return { name, itemsPerSec: items / seconds, perCore: items / cpu, cpu: cpu / seconds, peakRssMiB: peak / 2 ** 20, refused: stats.refused };
+}
+
+async function relayRow(sinkPort: number, body: Uint8Array): Promise<Row> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [RELAY, String(port), String(sinkPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((r) => child.stdout!.once('data', () => r()));
+  const row = await measure('limit: HTTP relay, no decoding (traces bodies)', child.pid!, port, '/v1/traces', body);
+  child.kill();
+  return row;
+}
+
+export async function main(): Promise<void> {
+  const sink = await nullSink();
+  const rows: Row[] = [];
+  const bodies: Record<Signal, Uint8Array> = {
+    traces: makeRequest('traces', ITEMS_PER_REQUEST),
+    logs: makeRequest('logs', ITEMS_PER_REQUEST),
+    metrics: makeRequest('metrics', ITEMS_PER_REQUEST),
+  };
+  const scenarios: Array<{ signal: Signal; persistent: boolean; compression: string }> = [
+    { signal: 'traces', persistent: false, compression: 'none' },
+    { signal: 'traces', persistent: true, compression: 'none' },
+    { signal: 'traces', persistent: false, compression: 'gzip' },
+    { signal: 'logs', persistent: false, compression: 'none' },
+    { signal: 'metrics', persistent: false, compression: 'none' },
+  ];
+  for (const s of scenarios) {
+    const agent = await startAgent(sink.port, s.persistent, s.compression);
+    const label = `${s.signal}, ${s.persistent ? 'persistent' : 'memory'} queue, compression ${s.compression}`;
+    rows.push(await measure(label, agent.child.pid!, agent.http, `/v1/${s.signal}`, bodies[s.signal]));
+    await agent.stop();
+  }
+  rows.push(await relayRow(sink.port, bodies.traces));
+
+  // Idle footprint: the default agent configuration with no traffic.
+  const idle = await startAgent(sink.port, true, 'gzip');
+  await sleep(5000);
+  const idleRss = rssBytes(idle.child.pid!);
+  const idleCpu0 = cpuSeconds(idle.child.pid!);
+  await sleep(5000);
+  const idleCpu = (cpuSeconds(idle.child.pid!) - idleCpu0) / 5;
+  await idle.stop();
+  await sink.close();
+
+  console.log(`Requests of ${ITEMS_PER_REQUEST} items (~10 attributes each), ${CONCURRENCY} keep-alive connections, ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up.\n`);
+  console.log('| scenario | items/s | items/s per core of the agent | agent CPU (cores) | peak RSS MiB | refused requests |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${Math.round(r.itemsPerSec).toLocaleString('en')} | ${Math.round(r.perCore).toLocaleString('en')} | ${r.cpu.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.refused} |`);
+  }
+  const traces = rows[0]!;
+  const relay = rows[rows.length - 1]!;
+  console.log(`\nTraces per core vs the relay limit: ${((traces.perCore / relay.perCore) * 100).toFixed(0)}%. Target ≥ 200,000 spans/s per core: ${traces.perCore >= 200_000 ? 'met' : 'NOT met'}.`);
+  console.log(`Idle (persistent queue, no traffic): RSS ${(idleRss / 2 ** 20).toFixed(0)} MiB (target ≤ 80 MiB: ${idleRss <= 80 * 2 ** 20 ? 'met' : 'NOT met'}), CPU ${(idleCpu * 100).toFixed(2)}% of a core.`);
+}
+
+if (import.meta.main) await main();
