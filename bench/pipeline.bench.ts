@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Signal } from '../src/model/common.ts';
 import { drive, makeRequest, nullSink } from './lib/load.ts';
 import { cpuSeconds, rssBytes, rssSampler } from './lib/proc.ts';
-import { freePort } from '../test/helpers/process.ts';
+import { childEnv, freePort } from '../test/helpers/process.ts';
 
 const BIN = fileURLToPath(new URL('../bin/watchingcat.js', import.meta.url));
 const RELAY = fileURLToPath(new URL('./lib/relay.ts', import.meta.url));
@@ -63,7 +63,7 @@ service:
 `;
   writeFileSync(join(dir, 'c.yaml'), yaml);
   let logs = '';
-  const child = spawn(process.execPath, [BIN, 'agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHINGCAT_LOG_LEVEL: 'warn' } });
+  const child = spawn(BIN, ['agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }) });
   child.stderr!.on('data', (d: Buffer) => (logs += d));
   await waitHealthy(health, child, () => logs);
   return {

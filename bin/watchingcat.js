@@ -1,5 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // Entry point of the `watchingcat` command.
+// The V8 flag in the first line keeps the young generation small: V8's default lets tens of
+// megabytes of short-lived garbage sit between collections, which puts resident memory far
+// above the live data under load (measured: 4 MiB semi-spaces keep a 256 MiB memory_limiter
+// under its limit at 10x overload; the default overshoots by ~50%). Keep RUNTIME_FLAGS in sync.
 // The sources are TypeScript run directly by Node's type stripping (Node >= 22.18 / 23.6).
 // When the Node on PATH is older than the project's (Node 24, installed as the `node`
 // npm package), re-run this same command with the project's Node so `npx watchingcat`
@@ -10,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const RUNTIME_FLAGS = ['--max-semi-space-size=4'];
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
@@ -22,7 +27,7 @@ if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
     );
     process.exit(1);
   }
-  const child = spawn(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn(projectNode, [...RUNTIME_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },
   });

@@ -157,7 +157,7 @@ test('10x overload with the memory limiter: 429s with Retry-After, RSS under the
   sink.delayMs = 1000; // drains ~10 batches/s per connection: far below what the senders push
   const limitMiB = 256;
   const agent = await startInstance({
-    processors: `  memory_limiter:\n    check_interval: 100ms\n    limit_mib: ${limitMiB}\n    spike_limit_mib: 96\n  batch:\n    timeout: 50ms`,
+    processors: `  memory_limiter:\n    check_interval: 100ms\n    limit_mib: ${limitMiB}\n    spike_limit_mib: 128\n  batch:\n    timeout: 50ms`,
     pipelineProcessors: ['memory_limiter', 'batch'],
     exporters: `  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n    sending_queue:\n      num_consumers: 2\n      sizer: bytes\n      queue_size: 4294967296`,
     pipelineExporters: ['otlphttp'],
@@ -195,7 +195,7 @@ test('10x overload with the memory limiter: 429s with Retry-After, RSS under the
     assert.equal(statuses.get(0) ?? 0, 0, 'no connection failures (no crash)');
     assert.ok(maxRss < limitMiB * 1024 * 1024, `peak RSS ${(maxRss / 1048576).toFixed(0)} MiB stayed under ${limitMiB} MiB`);
     const own = await agent.ownMetrics();
-    assert.match(own, /watchingcat_processor_refused_items_total\{processor="memory_limiter",signal="traces",reason="memory_pressure"\} [1-9]/);
+    assert.match(own, /watchingcat_receiver_refused_requests_total\{receiver="otlp",signal="traces",transport="http",reason="memory_pressure"\} [1-9]/);
   } finally {
     await agent.stop();
     await sink.stop();

@@ -118,9 +118,7 @@ const printConfig = program
   .argument('<role>', `one of ${ROLES.join(', ')}`)
   .option('-c, --config <file>', 'start from this file instead of the built-in defaults');
 for (const o of addRoleFlags(new Command(), 'up', false).options) printConfig.addOption(o);
-printConfig
-  .option('--node-name <name>', 'the node this agent serves')
-  .option('--otlp-endpoint <url>', 'where OTLP goes');
+printConfig.option('--otlp-endpoint <url>', 'where OTLP goes (agent, cluster)');
 printConfig.action((roleArg: string, opts: RoleFlags) => {
   if (!(ROLES as readonly string[]).includes(roleArg)) {
     process.stderr.write(`print-config: unknown role "${roleArg}" (one of ${ROLES.join(', ')})\n`);

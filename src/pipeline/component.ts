@@ -41,6 +41,14 @@ export interface ConsumeContext {
  */
 export interface Consumer<S extends Signal> {
   consume(data: SignalData<S>, ctx: ConsumeContext): Promise<void>;
+  /**
+   * Admission check, called by receivers before they decode a request: throws the
+   * RetryableError that consume() would reject with right now for reasons independent of the
+   * data (memory pressure, a full queue). Lets overload be refused cheaply — decoding a request
+   * only to refuse it is what makes memory grow under pressure. Consumers that pass data on
+   * forward it to `next.admit?.()`.
+   */
+  admit?(): void;
 }
 
 export type Consumers = { [S in Signal]?: Consumer<S> };

@@ -16,6 +16,9 @@ export function fanout<S extends Signal>(signal: S, targets: FanoutTarget<S>[]):
   const mutating = targets.filter((t) => t.mutatesData);
   const readOnly = targets.filter((t) => !t.mutatesData);
   return {
+    admit() {
+      for (const t of targets) t.consumer.admit?.();
+    },
     async consume(data: SignalData<S>, ctx: ConsumeContext): Promise<void> {
       const calls: Promise<void>[] = [];
       // Read-only consumers share the original; when there are none, the last mutating

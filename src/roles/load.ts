@@ -41,5 +41,5 @@ export function loadRoleConfig(
 }
 
 export function toYaml(raw: unknown): string {
-  return stringify(raw, { lineWidth: 0 });
+  return stringify(raw, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -2,8 +2,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 
 export const BIN = fileURLToPath(new URL('../../bin/watchingcat.js', import.meta.url));
+
+/** The environment for spawned commands: the test's own Node first on PATH, so the command's
+ * shebang runs it directly (no re-exec wrapper whose pid would hide the real process). */
+export function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+}
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -26,7 +33,7 @@ export interface CliResult {
 /** Runs the command to completion. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, args, { env: childEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -58,8 +65,9 @@ export async function startRole(
   args: string[],
   opts: { healthPort: number; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, ...args, '--health-address', `127.0.0.1:${opts.healthPort}`], {
-    env: { ...process.env, ...opts.env },
+  // Run the command as a user does (its shebang applies the runtime flags).
+  const child = spawn(BIN, [...args, '--health-address', `127.0.0.1:${opts.healthPort}`], {
+    env: childEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';

@@ -1,0 +1,447 @@
+// The crash-safe sending queue on disk.
+//
+// Layout of `directory`:
+//   <seq-of-first-record>.seg  append-only segments of records
+//   acks.log                   sequence numbers of acknowledged records (8 bytes each)
+//   LOCK                       the owning process's pid
+// Record: magic "WQ" (2) | version (1) | signal (1) | payload length (4) | items (4) |
+//         sequence (8) | CRC-32 of everything after the CRC field + payload (4) | payload.
+//
+// offer() resolves when the record is written to the OS (write(2) returned), which survives
+// kill -9; with fsync it is also fsync'd (survives power loss). Concurrent offers are written
+// together (group commit). Records are read back from disk when taken. On open, every segment
+// is scanned; a torn or corrupt tail is cut off at the last good record and counted. Records
+// whose sequence is in acks.log are skipped; everything else — including records that were
+// leased but not acked when the process died — is queued again (at-least-once).
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Signal } from '../model/common.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { QueueClosedError, QueueFullError, type Lease, type QueueItem, type SendQueue, type Sizer } from '../queue/types.ts';
+import { itemSize } from './memory-queue.ts';
+
+const HEADER = 24;
+const MAGIC0 = 0x57; // 'W'
+const MAGIC1 = 0x51; // 'Q'
+const VERSION = 1;
+const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
+
+interface Rec {
+  seq: number;
+  segment: Segment;
+  offset: number;
+  length: number;
+  signal: Signal;
+  items: number;
+}
+
+interface Segment {
+  name: string;
+  firstSeq: number;
+  live: number; // records not yet acked
+  sealed: boolean;
+  /** Acked sequence numbers of this segment's records (kept for ack-log compaction). */
+  acked: number[];
+}
+
+export interface PersistentQueueOptions {
+  directory: string;
+  sizer: Sizer;
+  capacity: number;
+  fsync?: boolean;
+  /** Roll to a new segment file past this size. */
+  segmentBytes?: number;
+  logger?: Logger;
+}
+
+export class PersistentQueue implements SendQueue {
+  readonly directory: string;
+  private readonly sizer: Sizer;
+  private readonly cap: number;
+  private readonly fsync: boolean;
+  private readonly segmentBytes: number;
+  private readonly logger: Logger | undefined;
+  private used = 0;
+  private nextSeq = 1;
+  private readonly ready: Rec[] = [];
+  private readyHead = 0;
+  private readonly segments: Segment[] = [];
+  private current: { seg: Segment; fh: FileHandle; size: number } | undefined;
+  private acksFh: FileHandle | undefined;
+  private ackEntries = 0;
+  private readonly waiters: Array<(l: Lease | null) => void> = [];
+  private closed = false;
+  private pendingWrites: Array<{ rec: Rec; bytes: Buffer; resolve: () => void; reject: (e: Error) => void }> = [];
+  private writing = false;
+  private readonly readFh = new Map<string, FileHandle>();
+  /** Records dropped at open because they were torn or corrupt. */
+  corruptedRecords = 0;
+  truncatedBytes = 0;
+
+  private constructor(o: PersistentQueueOptions) {
+    this.directory = o.directory;
+    this.sizer = o.sizer;
+    this.cap = o.capacity;
+    this.fsync = o.fsync ?? false;
+    this.segmentBytes = o.segmentBytes ?? 8 * 1024 * 1024;
+    this.logger = o.logger;
+  }
+
+  static async open(o: PersistentQueueOptions): Promise<PersistentQueue> {
+    const q = new PersistentQueue(o);
+    await mkdir(o.directory, { recursive: true });
+    q.lock();
+    try {
+      await q.recover();
+    } catch (e) {
+      q.unlock();
+      throw e;
+    }
+    return q;
+  }
+
+  // ---- lock ----
+
+  private lock(): void {
+    const path = join(this.directory, 'LOCK');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(path, 'wx');
+        writeFileSync(fd, String(process.pid));
+        closeSync(fd);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const pid = Number(readFileSync(path, 'utf8').trim());
+        if (pid && pid !== process.pid && alive(pid)) {
+          throw new Error(`queue directory ${this.directory} is in use by process ${pid}; give each process its own directory`);
+        }
+        unlinkSync(path); // stale lock from a dead process
+      }
+    }
+    throw new Error(`cannot lock queue directory ${this.directory}`);
+  }
+
+  private unlock(): void {
+    try {
+      unlinkSync(join(this.directory, 'LOCK'));
+    } catch {
+      // already gone
+    }
+  }
+
+  // ---- recovery ----
+
+  private async recover(): Promise<void> {
+    const acked = new Set<number>();
+    try {
+      const a = readFileSync(join(this.directory, 'acks.log'));
+      for (let i = 0; i + 8 <= a.length; i += 8) acked.add(Number(a.readBigUInt64LE(i)));
+    } catch {
+      // no acks yet
+    }
+    const names = (await readdir(this.directory)).filter((n) => /^\d{16}\.seg$/.test(n)).sort();
+    const liveAcks: number[] = [];
+    for (const name of names) {
+      const path = join(this.directory, name);
+      const data = readFileSync(path);
+      const seg: Segment = { name, firstSeq: Number(name.slice(0, 16)), live: 0, sealed: true, acked: [] };
+      let off = 0;
+      const recs: Rec[] = [];
+      while (off < data.length) {
+        const r = parseRecord(data, off);
+        if (!r) break;
+        this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
+        if (acked.has(r.seq)) seg.acked.push(r.seq);
+        else recs.push({ seq: r.seq, segment: seg, offset: off, length: r.length, signal: r.signal, items: r.items });
+        off += HEADER + r.length;
+      }
+      if (off < data.length) {
+        this.corruptedRecords++;
+        this.truncatedBytes += data.length - off;
+        this.logger?.warn({ segment: path, bytes: data.length - off }, 'queue segment has a torn or corrupt tail; cutting it off');
+        const fh = await open(path, 'r+');
+        await fh.truncate(off);
+        await fh.close();
+      }
+      if (recs.length === 0) {
+        await rm(path, { force: true });
+        continue;
+      }
+      seg.live = recs.length;
+      for (const a of seg.acked) liveAcks.push(a);
+      this.segments.push(seg);
+      for (const r of recs) {
+        this.ready.push(r);
+        this.used += this.recSize(r);
+      }
+    }
+    // Compact the ack log to the acks that still matter.
+    const buf = Buffer.alloc(liveAcks.length * 8);
+    liveAcks.forEach((s, i) => buf.writeBigUInt64LE(BigInt(s), i * 8));
+    writeFileSync(join(this.directory, 'acks.log.tmp'), buf);
+    await rename(join(this.directory, 'acks.log.tmp'), join(this.directory, 'acks.log'));
+    this.ackEntries = liveAcks.length;
+    this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
+    if (this.ready.length) this.logger?.info({ records: this.ready.length, directory: this.directory }, 'replaying queued data from disk');
+  }
+
+  private recSize(r: Rec): number {
+    return itemSize(this.sizer, { signal: r.signal, items: r.items, payload: { length: r.length } as Uint8Array });
+  }
+
+  // ---- writing ----
+
+  async offer(item: QueueItem): Promise<void> {
+    if (this.closed) throw new QueueClosedError();
+    const n = itemSize(this.sizer, item);
+    if (this.used + n > this.cap && this.used > 0) throw new QueueFullError();
+    this.used += n;
+    const seq = this.nextSeq++;
+    const bytes = encodeRecord(seq, item);
+    // The segment and offset are assigned when the batch is written.
+    const rec: Rec = { seq, segment: undefined as unknown as Segment, offset: 0, length: item.payload.length, signal: item.signal, items: item.items };
+    await new Promise<void>((resolve, reject) => {
+      this.pendingWrites.push({ rec, bytes, resolve, reject });
+      void this.flush();
+    }).catch((e: Error) => {
+      this.used -= n;
+      throw e;
+    });
+    this.publish(rec);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.pendingWrites.length) {
+        const batch = this.pendingWrites;
+        this.pendingWrites = [];
+        try {
+          const cur = await this.segmentFor();
+          let off = cur.size;
+          for (const p of batch) {
+            p.rec.segment = cur.seg;
+            p.rec.offset = off;
+            off += p.bytes.length;
+          }
+          const all = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((p) => p.bytes));
+          await writeAll(cur.fh, all, cur.size);
+          if (this.fsync) await cur.fh.datasync();
+          cur.size = off;
+          cur.seg.live += batch.length;
+          for (const p of batch) p.resolve();
+        } catch (e) {
+          for (const p of batch) p.reject(new Error(`cannot write to queue directory ${this.directory}: ${(e as Error).message}`));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async segmentFor(): Promise<{ seg: Segment; fh: FileHandle; size: number }> {
+    if (this.current && this.current.size < this.segmentBytes) return this.current;
+    if (this.current) {
+      this.current.seg.sealed = true;
+      const old = this.current;
+      this.current = undefined;
+      await old.fh.close();
+      if (old.seg.live === 0) await this.dropSegment(old.seg);
+    }
+    const seq = this.nextSeq;
+    const name = `${String(seq).padStart(16, '0')}.seg`;
+    const fh = await open(join(this.directory, name), 'a');
+    const seg: Segment = { name, firstSeq: seq, live: 0, sealed: false, acked: [] };
+    this.segments.push(seg);
+    this.current = { seg, fh, size: 0 };
+    return this.current;
+  }
+
+  // ---- reading ----
+
+  private publish(rec: Rec): void {
+    const w = this.waiters.shift();
+    if (w) void this.lease(rec).then(w, () => w(null));
+    else this.ready.push(rec);
+  }
+
+  async take(): Promise<Lease | null> {
+    for (;;) {
+      if (this.readyHead < this.ready.length) {
+        const rec = this.ready[this.readyHead]!;
+        this.ready[this.readyHead++] = undefined as unknown as Rec;
+        if (this.readyHead === this.ready.length) {
+          this.ready.length = 0;
+          this.readyHead = 0;
+        }
+        try {
+          return await this.lease(rec);
+        } catch (e) {
+          this.logger?.error({ err: (e as Error).message, seq: rec.seq }, 'cannot read a queued record; skipping it');
+          this.settle(rec);
+          continue;
+        }
+      }
+      if (this.closed) return null;
+      return new Promise((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private async lease(rec: Rec): Promise<Lease> {
+    let fh = this.readFh.get(rec.segment.name);
+    if (!fh) {
+      fh = await open(join(this.directory, rec.segment.name), 'r');
+      this.readFh.set(rec.segment.name, fh);
+    }
+    const payload = Buffer.allocUnsafe(rec.length);
+    const { bytesRead } = await fh.read(payload, 0, rec.length, rec.offset + HEADER);
+    if (bytesRead !== rec.length) throw new Error('short read');
+    let done = false;
+    return {
+      item: { signal: rec.signal, items: rec.items, payload },
+      ack: () => {
+        if (done) return;
+        done = true;
+        rec.segment.acked.push(rec.seq);
+        this.settle(rec);
+        const b = Buffer.alloc(8);
+        b.writeBigUInt64LE(BigInt(rec.seq));
+        // The ack is best-effort durable: a lost ack means one redelivery, never a loss.
+        this.ackWrites = this.ackWrites.then(() => this.acksFh?.write(b)).then(
+          () => {},
+          () => {},
+        );
+        this.ackEntries++;
+        this.maybeCompactAcks();
+      },
+      nack: () => {
+        if (done) return;
+        done = true;
+        const w = this.closed ? undefined : this.waiters.shift();
+        if (w) void this.lease(rec).then(w, () => w(null));
+        else if (this.readyHead > 0) this.ready[--this.readyHead] = rec;
+        else this.ready.unshift(rec);
+      },
+    };
+  }
+
+  private ackWrites: Promise<void> = Promise.resolve();
+
+  /** Rewrites acks.log with only the acks of records still on disk, once it has grown. */
+  private maybeCompactAcks(): void {
+    let live = 0;
+    for (const seg of this.segments) live += seg.acked.length;
+    if (this.ackEntries < 4096 || this.ackEntries < live * 4) return;
+    this.ackWrites = this.ackWrites.then(async () => {
+      const all: number[] = [];
+      for (const seg of this.segments) for (const a of seg.acked) all.push(a);
+      const buf = Buffer.alloc(all.length * 8);
+      all.forEach((x, i) => buf.writeBigUInt64LE(BigInt(x), i * 8));
+      const tmp = join(this.directory, 'acks.log.tmp');
+      writeFileSync(tmp, buf);
+      await this.acksFh?.close();
+      await rename(tmp, join(this.directory, 'acks.log'));
+      this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
+      this.ackEntries = all.length;
+    }).catch((e: Error) => this.logger?.warn({ err: e.message }, 'ack log compaction failed'));
+  }
+
+  /** A record is finished: free its capacity and delete its segment once nothing in it is live. */
+  private settle(rec: Rec): void {
+    this.used -= this.recSize(rec);
+    const seg = rec.segment;
+    seg.live--;
+    if (seg.live === 0 && seg.sealed) void this.dropSegment(seg);
+  }
+
+  private async dropSegment(seg: Segment): Promise<void> {
+    const i = this.segments.indexOf(seg);
+    if (i >= 0) this.segments.splice(i, 1);
+    const fh = this.readFh.get(seg.name);
+    this.readFh.delete(seg.name);
+    await fh?.close().catch(() => {});
+    await rm(join(this.directory, seg.name), { force: true });
+  }
+
+  size(): number {
+    return this.used;
+  }
+
+  capacity(): number {
+    return this.cap;
+  }
+
+  /** Segment files on disk. */
+  segmentCount(): number {
+    return this.segments.length;
+  }
+
+  async bytesOnDisk(): Promise<number> {
+    let n = 0;
+    for (const s of this.segments) n += (await stat(join(this.directory, s.name)).catch(() => ({ size: 0 }))).size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w(null);
+    while (this.writing || this.pendingWrites.length) await new Promise((r) => setTimeout(r, 5));
+    await this.current?.fh.close().catch(() => {});
+    this.current = undefined;
+    for (const fh of this.readFh.values()) await fh.close().catch(() => {});
+    this.readFh.clear();
+    await this.ackWrites;
+    await this.acksFh?.close().catch(() => {});
+    this.unlock();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position + off);
+    off += bytesWritten;
+  }
+}
+
+function encodeRecord(seq: number, item: QueueItem): Buffer {
+  const b = Buffer.allocUnsafe(HEADER + item.payload.length);
+  b[0] = MAGIC0;
+  b[1] = MAGIC1;
+  b[2] = VERSION;
+  b[3] = SIGNALS.indexOf(item.signal);
+  b.writeUInt32LE(item.payload.length, 4);
+  b.writeUInt32LE(item.items >>> 0, 8);
+  b.writeBigUInt64LE(BigInt(seq), 12);
+  b.set(item.payload, HEADER);
+  b.writeUInt32LE(crc32(b.subarray(HEADER), crc32(b.subarray(2, 20))), 20);
+  return b;
+}
+
+function parseRecord(data: Buffer, off: number): { seq: number; length: number; signal: Signal; items: number } | undefined {
+  if (off + HEADER > data.length) return undefined;
+  if (data[off] !== MAGIC0 || data[off + 1] !== MAGIC1 || data[off + 2] !== VERSION) return undefined;
+  const signal = SIGNALS[data[off + 3]!];
+  if (!signal) return undefined;
+  const length = data.readUInt32LE(off + 4);
+  if (off + HEADER + length > data.length) return undefined;
+  const items = data.readUInt32LE(off + 8);
+  const seq = Number(data.readBigUInt64LE(off + 12));
+  const crc = data.readUInt32LE(off + 20);
+  if (crc32(data.subarray(off + HEADER, off + HEADER + length), crc32(data.subarray(off + 2, off + 20))) !== crc) return undefined;
+  return { seq, length, signal, items };
+}
