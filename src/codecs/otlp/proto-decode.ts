@@ -108,22 +108,31 @@ function keyValue(r: Reader, end: number, depth: number): KeyValue {
   let value: AnyValue = {};
   while (r.pos < end) {
     const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1) {
-      expect(r, w, WIRE_LEN, 'KeyValue.key');
-      key = r.string();
-    } else if (f === 2) {
-      expect(r, w, WIRE_LEN, 'KeyValue.value');
-      value = nested(r, (r2, e2) => anyValue(r2, e2, depth + 1));
-    } else r.skip(w);
+    if (tag === 0x0a) key = r.string();
+    else if (tag === 0x12) {
+      // Inlined nested() — this is the hottest path of every decode.
+      const n = r.len();
+      const outer = r.end;
+      const vEnd = r.pos + n;
+      r.end = vEnd;
+      value = anyValue(r, vEnd, depth + 1);
+      r.pos = vEnd;
+      r.end = outer;
+    } else if (tag >>> 3 === 1 || tag >>> 3 === 2) r.fail(`field KeyValue.${tag >>> 3 === 1 ? 'key' : 'value'} has wire type ${tag & 7}, expected 2`);
+    else r.skip(tag & 7);
   }
   return { key, value };
 }
 
 function attr(r: Reader, w: number, list: KeyValue[], field: string): void {
   expect(r, w, WIRE_LEN, field);
-  list.push(nested(r, (r2, e2) => keyValue(r2, e2, 0)));
+  const n = r.len();
+  const outer = r.end;
+  const end = r.pos + n;
+  r.end = end;
+  list.push(keyValue(r, end, 0));
+  r.pos = end;
+  r.end = outer;
 }
 
 function resource(r: Reader, end: number): Resource {

@@ -7,6 +7,51 @@ export const WIRE_I64 = 1;
 export const WIRE_LEN = 2;
 export const WIRE_I32 = 5;
 
+// Short ASCII strings (attribute keys, method names, routes, service names) repeat across every
+// item of a request and across requests. A direct-mapped cache returns the same string object
+// for the same bytes: no allocation, no garbage, and V8 compares such strings by pointer.
+const CACHED_MAX = 32;
+const CACHE_SLOTS = 8192;
+const cacheBytes = new Uint8Array(CACHE_SLOTS * CACHED_MAX);
+const cacheLen = new Uint8Array(CACHE_SLOTS);
+const cacheStr: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+
+/** The string for buf[start, start+n) when it is ASCII (cached), else undefined. */
+function cachedAscii(buf: Buffer, start: number, n: number): string | undefined {
+  let h = n;
+  for (let i = start; i < start + n; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return undefined;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const slot = (h >>> 0) & (CACHE_SLOTS - 1);
+  const base = slot * CACHED_MAX;
+  const hit = cacheStr[slot];
+  if (hit !== undefined && cacheLen[slot] === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (cacheBytes[base + i] !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  const s = buf.latin1Slice(start, start + n);
+  cacheBytes.set(buf.subarray(start, start + n), base);
+  cacheLen[slot] = n;
+  cacheStr[slot] = s;
+  return s;
+}
+
+declare module 'node:buffer' {
+  interface Buffer {
+    // Node's native slicers (what toString() calls after its argument checks).
+    latin1Slice(start: number, end: number): string;
+    utf8Slice(start: number, end: number): string;
+  }
+}
+
 export class Reader {
   readonly buf: Buffer;
   readonly view: DataView;
@@ -170,18 +215,9 @@ export class Reader {
     const n = this.len();
     const start = this.pos;
     this.pos += n;
-    if (n < 24) {
-      // ASCII fast path for short strings (keys, names).
-      const b = this.buf;
-      let s = '';
-      for (let i = start; i < start + n; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) return this.buf.toString('utf8', start, start + n);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.buf.toString('utf8', start, start + n);
+    if (n === 0) return '';
+    if (n <= CACHED_MAX) return cachedAscii(this.buf, start, n) ?? this.buf.utf8Slice(start, start + n);
+    return this.buf.utf8Slice(start, start + n);
   }
 
   skip(wire: number): void {
@@ -193,9 +229,12 @@ export class Reader {
         this.need(8, 'fixed64');
         this.pos += 8;
         return;
-      case WIRE_LEN:
-        this.pos += this.len();
+      case WIRE_LEN: {
+        // Not `this.pos += this.len()`: that reads pos before len() advances it.
+        const n = this.len();
+        this.pos += n;
         return;
+      }
       case WIRE_I32:
         this.need(4, 'fixed32');
         this.pos += 4;
