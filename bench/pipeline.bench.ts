@@ -18,7 +18,7 @@ const RELAY = fileURLToPath(new URL('./lib/relay.ts', import.meta.url));
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 8000);
 const ITEMS_PER_REQUEST = 1000;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitHealthy(port: number, child: ChildProcess, logs: () => string): Promise<void> {

@@ -75,12 +75,22 @@ function rows(s: JsonSchema, prefix: string, out: string[], defaults: unknown, k
   }
 }
 
+/** Defaults that depend on the machine the docs are generated on, described instead. */
+const DESCRIBED_DEFAULTS: Record<string, string> = {
+  'service:data_dir': '`./data`; in a container `/var/lib/watchingcat`',
+};
+
 function section(title: string, schema: z.ZodType, emptyInput: unknown = undefined): string {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   // Defaults as the code fills them (parsing an empty entry), so durations show their real value.
   const parsed = schema.safeParse(emptyInput);
   const out = [`### ${title}`, '', '| option | type | default |', '|---|---|---|'];
   rows(json, '', out, parsed.success ? parsed.data : undefined);
+  for (let i = 0; i < out.length; i++) {
+    const m = /^\| `([^`]+)` \| ([^|]+) \|/.exec(out[i]!);
+    const described = m && DESCRIBED_DEFAULTS[`${title}:${m[1]}`];
+    if (described) out[i] = `| \`${m[1]}\` | ${m[2]!.trim()} | ${described} |`;
+  }
   if (out.length === 4) out.push('| (no options) | | |');
   return out.join('\n');
 }

@@ -111,12 +111,13 @@ export class PersistentQueue implements SendQueue {
         const fd = openSync(path, 'wx');
         writeFileSync(fd, String(process.pid));
         closeSync(fd);
+        lockedHere.add(this.directory);
         return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number(readFileSync(path, 'utf8').trim());
-        if (pid && pid !== process.pid && alive(pid)) {
-          throw new Error(`queue directory ${this.directory} is in use by process ${pid}; give each process its own directory`);
+        if (lockedHere.has(this.directory) || (pid && pid !== process.pid && alive(pid))) {
+          throw new Error(`queue directory ${this.directory} is in use by process ${pid}; give each process and exporter its own directory`, { cause: e });
         }
         unlinkSync(path); // stale lock from a dead process
       }
@@ -125,6 +126,7 @@ export class PersistentQueue implements SendQueue {
   }
 
   private unlock(): void {
+    lockedHere.delete(this.directory);
     try {
       unlinkSync(join(this.directory, 'LOCK'));
     } catch {
@@ -400,6 +402,9 @@ export class PersistentQueue implements SendQueue {
     this.unlock();
   }
 }
+
+/** Directories locked by this process (a lock file with our own pid is not enough to tell). */
+const lockedHere = new Set<string>();
 
 function alive(pid: number): boolean {
   try {

@@ -11,7 +11,7 @@ import {
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import { attrsToJs, hex, makeLogs, makeMetrics, makeSpans } from '../../../test/helpers/sdk.ts';
-import type { Signal } from '../../model/common.ts';
+import type { AnyValue, Signal } from '../../model/common.ts';
 import type { SignalData } from '../../model/signal.ts';
 import {
   decodeExportResponse,
@@ -114,7 +114,7 @@ test('deeply nested AnyValues are refused, not a stack overflow', () => {
   const text = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: v }] }] }] });
   assert.throws(() => decodeJsonRequest('logs', text), /nested deeper than/);
   const data = logsFixture();
-  let deep: import('../../model/common.ts').AnyValue = { stringValue: 'x' };
+  let deep: AnyValue = { stringValue: 'x' };
   for (let i = 0; i < 100; i++) deep = { arrayValue: { values: [deep] } };
   data.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.body = deep;
   assert.throws(() => decodeRequest('logs', encodeRequest('logs', data)), DecodeError);

@@ -2,7 +2,7 @@
 // private directory each, under `directory` (default `<data-dir>/file_storage`). The Collector
 // stores bbolt files here; our components keep their own files, so the bbolt-specific
 // `compaction` options are accepted for compatibility and have no effect.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { duration, section } from '../../../config/schema-helpers.ts';
@@ -63,14 +63,10 @@ export const factory: ExtensionFactory<FileStorageConfig> = {
       async start() {
         try {
           if (config.create_directory) await mkdir(root, { recursive: true });
-          else
-            await mkdir(join(root, '.'), { recursive: false }).catch((e: NodeJS.ErrnoException) => {
-              if (e.code !== 'EEXIST') throw e;
-            });
+          else if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
         } catch (e) {
-          throw new Error(
-            `cannot use storage directory ${root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-          );
+          const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+          throw new Error(`cannot use storage directory ${root}: ${why} (create it, or set create_directory: true)`, { cause: e });
         }
         settings.logger.debug({ directory: root }, 'file storage ready');
       },

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { actionSchema, anyToString, AttributeActions, type ActionConfig } from '../../../attraction/actions.ts';
 import { section } from '../../../config/schema-helpers.ts';
-import type { Signal } from '../../../model/common.ts';
+import type { KeyValue, Signal } from '../../../model/common.ts';
 import type { LogsData } from '../../../model/logs.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
 import type { SignalData } from '../../../model/signal.ts';
@@ -52,7 +52,7 @@ export const factory: ProcessorFactory<AttributesConfig> = {
         for (const r of (data as MetricsData).resourceMetrics)
           for (const sm of r.scopeMetrics)
             for (const m of sm.metrics)
-              for (const p of (m.data?.dataPoints ?? []) as Array<{ attributes: import('../../../model/common.ts').KeyValue[] }>)
+              for (const p of (m.data?.dataPoints ?? []) as Array<{ attributes: KeyValue[] }>)
                 if (selected(() => ({ resource: r.resource.attributes, scope: sm.scope, attributes: p.attributes, metricName: m.name }))) actions.apply(p.attributes, ctx);
       }
     };

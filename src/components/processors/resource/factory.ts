@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { actionSchema, AttributeActions, type ActionConfig } from '../../../attraction/actions.ts';
 import { section } from '../../../config/schema-helpers.ts';
-import type { Signal } from '../../../model/common.ts';
+import type { KeyValue, Signal } from '../../../model/common.ts';
 import type { LogsData } from '../../../model/logs.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
 import type { SignalData } from '../../../model/signal.ts';
@@ -13,7 +13,7 @@ import type { ConsumeContext, Consumer, Processor, ProcessorFactory } from '../.
 const configSchema = section({ attributes: z.array(actionSchema).min(1, 'list at least one action under attributes') });
 type ResourceConfig = { attributes: ActionConfig[] };
 
-export function resourcesOf(signal: Signal, data: SignalData): Array<{ resource: { attributes: import('../../../model/common.ts').KeyValue[] } }> {
+export function resourcesOf(signal: Signal, data: SignalData): Array<{ resource: { attributes: KeyValue[] } }> {
   if (signal === 'traces') return (data as TracesData).resourceSpans;
   if (signal === 'metrics') return (data as MetricsData).resourceMetrics;
   return (data as LogsData).resourceLogs;
