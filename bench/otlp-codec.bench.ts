@@ -34,12 +34,20 @@ export async function main(): Promise<void> {
   const sdkEncode = rate(() => ProtobufTraceSerializer.serializeRequest(sdkSpans), sdkSpans.length);
   const jsonParse = rate(() => JSON.parse(sdkJsonText), sdkSpans.length);
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
-  console.log(`Trace request: ${N} spans, ${bytes.length.toLocaleString('en')} bytes of protobuf (${(bytes.length / N).toFixed(0)} B/span).\n`);
+  console.log(
+    `Trace request: ${N} spans, ${bytes.length.toLocaleString('en')} bytes of protobuf (${(bytes.length / N).toFixed(0)} B/span).\n`,
+  );
   console.log('| operation | spans/s (one core) | reference in the same run | ratio |');
   console.log('|---|---:|---|---:|');
-  console.log(`| decode protobuf → model (ours) | ${fmt(ourDecode)} | JSON.parse of the same spans as OTLP/JSON: ${fmt(jsonParse)} | ${(ourDecode / jsonParse).toFixed(1)}× |`);
-  console.log(`| encode model → protobuf (ours) | ${fmt(ourEncode)} | OpenTelemetry JS SDK ProtobufTraceSerializer: ${fmt(sdkEncode)} | ${(ourEncode / sdkEncode).toFixed(1)}× |`);
-  console.log(`\nTarget ≥ 1,000,000 spans/s each way: decode ${ourDecode >= 1e6 ? 'met' : 'NOT met'}, encode ${ourEncode >= 1e6 ? 'met' : 'NOT met'}.`);
+  console.log(
+    `| decode protobuf → model (ours) | ${fmt(ourDecode)} | JSON.parse of the same spans as OTLP/JSON: ${fmt(jsonParse)} | ${(ourDecode / jsonParse).toFixed(1)}× |`,
+  );
+  console.log(
+    `| encode model → protobuf (ours) | ${fmt(ourEncode)} | OpenTelemetry JS SDK ProtobufTraceSerializer: ${fmt(sdkEncode)} | ${(ourEncode / sdkEncode).toFixed(1)}× |`,
+  );
+  console.log(
+    `\nTarget ≥ 1,000,000 spans/s each way: decode ${ourDecode >= 1e6 ? 'met' : 'NOT met'}, encode ${ourEncode >= 1e6 ? 'met' : 'NOT met'}.`,
+  );
 }
 
 if (import.meta.main) await main();

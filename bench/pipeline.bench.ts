@@ -36,8 +36,16 @@ async function waitHealthy(port: number, child: ChildProcess, logs: () => string
 
 async function startAgent(sinkPort: number, persistent: boolean, compression: string) {
   const dir = mkdtempSync(join(tmpdir(), 'wc-bench-'));
-  const [http, grpc, tel, health, metrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const queue = persistent ? '\n    sending_queue:\n      storage: file_storage\n      sizer: bytes\n      queue_size: 1073741824' : '';
+  const [http, grpc, tel, health, metrics] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const queue = persistent
+    ? '\n    sending_queue:\n      storage: file_storage\n      sizer: bytes\n      queue_size: 1073741824'
+    : '';
   const yaml = `receivers:
   otlp:
     protocols:
@@ -63,7 +71,10 @@ service:
 `;
   writeFileSync(join(dir, 'c.yaml'), yaml);
   let logs = '';
-  const child = spawn(BIN, ['agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }) });
+  const child = spawn(BIN, ['agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }),
+  });
   child.stderr!.on('data', (d: Buffer) => (logs += d));
   await waitHealthy(health, child, () => logs);
   return {
@@ -86,7 +97,13 @@ interface Row {
   refused: number;
 }
 
-async function measure(name: string, pid: number, port: number, path: string, body: Uint8Array): Promise<Row> {
+async function measure(
+  name: string,
+  pid: number,
+  port: number,
+  path: string,
+  body: Uint8Array,
+): Promise<Row> {
   let stopping = false;
   const stats = { ok: 0, refused: 0, failed: 0 };
   const run = drive(port, path, body, CONCURRENCY, () => stopping, stats);
@@ -102,14 +119,29 @@ async function measure(name: string, pid: number, port: number, path: string, bo
   const seconds = (t1 - t0) / 1000;
   const items = (ok1 - ok0) * ITEMS_PER_REQUEST;
   const cpu = cpu1 - cpu0;
-  return { name, itemsPerSec: items / seconds, perCore: items / cpu, cpu: cpu / seconds, peakRssMiB: peak / 2 ** 20, refused: stats.refused };
+  return {
+    name,
+    itemsPerSec: items / seconds,
+    perCore: items / cpu,
+    cpu: cpu / seconds,
+    peakRssMiB: peak / 2 ** 20,
+    refused: stats.refused,
+  };
 }
 
 async function relayRow(sinkPort: number, body: Uint8Array): Promise<Row> {
   const port = await freePort();
-  const child = spawn(process.execPath, [RELAY, String(port), String(sinkPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [RELAY, String(port), String(sinkPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((r) => child.stdout!.once('data', () => r()));
-  const row = await measure('limit: HTTP relay, no decoding (traces bodies)', child.pid!, port, '/v1/traces', body);
+  const row = await measure(
+    'limit: HTTP relay, no decoding (traces bodies)',
+    child.pid!,
+    port,
+    '/v1/traces',
+    body,
+  );
   child.kill();
   return row;
 }
@@ -147,16 +179,26 @@ export async function main(): Promise<void> {
   await idle.stop();
   await sink.close();
 
-  console.log(`Requests of ${ITEMS_PER_REQUEST} items (~10 attributes each), ${CONCURRENCY} keep-alive connections, ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up.\n`);
-  console.log('| scenario | items/s | items/s per core of the agent | agent CPU (cores) | peak RSS MiB | refused requests |');
+  console.log(
+    `Requests of ${ITEMS_PER_REQUEST} items (~10 attributes each), ${CONCURRENCY} keep-alive connections, ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up.\n`,
+  );
+  console.log(
+    '| scenario | items/s | items/s per core of the agent | agent CPU (cores) | peak RSS MiB | refused requests |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${Math.round(r.itemsPerSec).toLocaleString('en')} | ${Math.round(r.perCore).toLocaleString('en')} | ${r.cpu.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.refused} |`);
+    console.log(
+      `| ${r.name} | ${Math.round(r.itemsPerSec).toLocaleString('en')} | ${Math.round(r.perCore).toLocaleString('en')} | ${r.cpu.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.refused} |`,
+    );
   }
   const traces = rows[0]!;
   const relay = rows[rows.length - 1]!;
-  console.log(`\nTraces per core vs the relay limit: ${((traces.perCore / relay.perCore) * 100).toFixed(0)}%. Target ≥ 200,000 spans/s per core: ${traces.perCore >= 200_000 ? 'met' : 'NOT met'}.`);
-  console.log(`Idle (persistent queue, no traffic): RSS ${(idleRss / 2 ** 20).toFixed(0)} MiB (target ≤ 80 MiB: ${idleRss <= 80 * 2 ** 20 ? 'met' : 'NOT met'}), CPU ${(idleCpu * 100).toFixed(2)}% of a core.`);
+  console.log(
+    `\nTraces per core vs the relay limit: ${((traces.perCore / relay.perCore) * 100).toFixed(0)}%. Target ≥ 200,000 spans/s per core: ${traces.perCore >= 200_000 ? 'met' : 'NOT met'}.`,
+  );
+  console.log(
+    `Idle (persistent queue, no traffic): RSS ${(idleRss / 2 ** 20).toFixed(0)} MiB (target ≤ 80 MiB: ${idleRss <= 80 * 2 ** 20 ? 'met' : 'NOT met'}), CPU ${(idleCpu * 100).toFixed(2)}% of a core.`,
+  );
 }
 
 if (import.meta.main) await main();

@@ -14,12 +14,21 @@ const files = readdirSync(dir)
   .sort();
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-const out: string[] = [`# Benchmarks ${new Date().toISOString().slice(0, 10)}`, '', `Machine: ${machine}`, ''];
+const out: string[] = [
+  `# Benchmarks ${new Date().toISOString().slice(0, 10)}`,
+  '',
+  `Machine: ${machine}`,
+  '',
+];
 console.log(out.join('\n'));
 let failed = 0;
 for (const f of files) {
   console.log(`\n== ${f} (running…)`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join(dir, f)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--expose-gc', join(dir, f)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   process.stdout.write(r.stdout ?? '');
   out.push(`## ${f}`, '', (r.stdout ?? '').trim(), '');
   if (r.status !== 0) {

@@ -27,10 +27,14 @@ if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
     );
     process.exit(1);
   }
-  const child = spawn(projectNode, [...RUNTIME_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },
-  });
+  const child = spawn(
+    projectNode,
+    [...RUNTIME_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },
+    },
+  );
   // Forward termination signals so the real process can shut down cleanly.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {

@@ -44,7 +44,10 @@ function formatDuration(ms: number): string {
 }
 
 const isDuration = (s: JsonSchema): boolean =>
-  !!s.anyOf && s.anyOf.length === 2 && s.anyOf.some((a) => a.type === 'number') && s.anyOf.some((a) => a.type === 'string');
+  !!s.anyOf &&
+  s.anyOf.length === 2 &&
+  s.anyOf.some((a) => a.type === 'number') &&
+  s.anyOf.some((a) => a.type === 'string');
 
 function lookup(v: unknown, path: string[]): unknown {
   for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
@@ -65,13 +68,15 @@ function rows(s: JsonSchema, prefix: string, out: string[], defaults: unknown, k
     const duration = isDuration(p);
     let dflt = '';
     if (duration && typeof value === 'number') dflt = `\`${formatDuration(value)}\``;
-    else if (value !== undefined && (typeof value !== 'object' || Array.isArray(value))) dflt = `\`${JSON.stringify(value)}\``;
+    else if (value !== undefined && (typeof value !== 'object' || Array.isArray(value)))
+      dflt = `\`${JSON.stringify(value)}\``;
     const nested = p.properties || (p.anyOf ?? p.oneOf)?.some((a) => a.properties);
     const type = duration ? 'duration' : nested ? 'mapping' : typeOf(p);
     out.push(`| \`${path}\` | ${type} | ${nested ? '' : dflt} |`);
     if (nested) rows(p, path, out, defaults, kp);
     else if (p.type === 'array' && p.items?.properties) rows(p.items, `${path}[]`, out, undefined);
-    else if (p.type === 'object' && typeof p.additionalProperties === 'object') rows(p.additionalProperties, `${path}.<name>`, out, undefined);
+    else if (p.type === 'object' && typeof p.additionalProperties === 'object')
+      rows(p.additionalProperties, `${path}.<name>`, out, undefined);
   }
 }
 
@@ -115,7 +120,9 @@ export function render(): string {
   ];
   for (const [kind, title] of kinds) {
     parts.push('', `## ${title}`, '');
-    for (const f of builtinFactories.filter((x) => x.kind === kind).sort((a, b) => a.type.localeCompare(b.type))) {
+    for (const f of builtinFactories
+      .filter((x) => x.kind === kind)
+      .sort((a, b) => a.type.localeCompare(b.type))) {
       const signals = 'signals' in f ? ` (${f.signals.join(', ')})` : '';
       parts.push(section(`${f.type}${signals}`, f.configSchema as z.ZodType), '');
     }

@@ -9,17 +9,40 @@ import { runCli } from './helpers/process.ts';
 const dir = mkdtempSync(join(tmpdir(), 'wc-cli-'));
 
 test('--help works on every command and exits 0', async () => {
-  for (const args of [[], ['agent'], ['cluster'], ['backend'], ['up'], ['sim'], ['validate'], ['print-config'], ['kubestate', 'render'], ['version']]) {
+  for (const args of [
+    [],
+    ['agent'],
+    ['cluster'],
+    ['backend'],
+    ['up'],
+    ['sim'],
+    ['validate'],
+    ['print-config'],
+    ['kubestate', 'render'],
+    ['version'],
+  ]) {
     const r = await runCli([...args, '--help']);
     assert.equal(r.code, 0, `${args.join(' ')} --help exited ${r.code}: ${r.stderr}`);
     assert.match(r.stdout, /Usage: watchingcat/, `${args.join(' ')} --help printed no usage`);
   }
   const agent = await runCli(['agent', '--help']);
-  for (const flag of ['--config', '--data-dir', '--metrics-address', '--telemetry-address', '--health-address', '--kubeconfig', '--cluster-name', '--node-name', '--root-path', '--otlp-endpoint']) {
+  for (const flag of [
+    '--config',
+    '--data-dir',
+    '--metrics-address',
+    '--telemetry-address',
+    '--health-address',
+    '--kubeconfig',
+    '--cluster-name',
+    '--node-name',
+    '--root-path',
+    '--otlp-endpoint',
+  ]) {
     assert.ok(agent.stdout.includes(flag), `agent --help lacks ${flag}`);
   }
   const backend = await runCli(['backend', '--help']);
-  for (const flag of ['--clickhouse-url', '--api-address', '--ui-address']) assert.ok(backend.stdout.includes(flag), `backend --help lacks ${flag}`);
+  for (const flag of ['--clickhouse-url', '--api-address', '--ui-address'])
+    assert.ok(backend.stdout.includes(flag), `backend --help lacks ${flag}`);
 });
 
 test('version prints the package version', async () => {
@@ -47,7 +70,10 @@ test('validate accepts a good file and names the problems in a bad one', async (
   assert.match(ok.stdout, /is valid: 1 pipeline \(traces\)/);
 
   const bad = join(dir, 'bad.yaml');
-  writeFileSync(bad, `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: localhost\nexporters:\n  debug:\n    verbosty: basic\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug, otlphttp]\n`);
+  writeFileSync(
+    bad,
+    `receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: localhost\nexporters:\n  debug:\n    verbosty: basic\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug, otlphttp]\n`,
+  );
   const r = await runCli(['validate', '--config', bad]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bad\.yaml:5:\d+: receivers\.otlp\.protocols\.http\.endpoint: .*got "localhost"/);
@@ -61,7 +87,14 @@ test('validate accepts a good file and names the problems in a bad one', async (
 
 test('print-config shows a configuration that validate accepts, with flags applied', async () => {
   for (const role of ['agent', 'cluster', 'backend']) {
-    const r = await runCli(['print-config', role, '--otlp-endpoint', 'http://127.0.0.1:4318', '--health-address', '127.0.0.1:1']);
+    const r = await runCli([
+      'print-config',
+      role,
+      '--otlp-endpoint',
+      'http://127.0.0.1:4318',
+      '--health-address',
+      '127.0.0.1:1',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const file = join(dir, `${role}.yaml`);
     writeFileSync(file, r.stdout);

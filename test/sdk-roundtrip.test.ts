@@ -74,7 +74,12 @@ test('traces from the SDK over HTTP/protobuf, HTTP/JSON and gRPC arrive intact t
   for (const d of sink.received.traces)
     for (const rs of d.resourceSpans)
       for (const ss of rs.scopeSpans)
-        for (const s of ss.spans) byName.set(s.name, { span: s, resource: attrsToJs(rs.resource.attributes), scope: `${ss.scope.name}@${ss.scope.version}` });
+        for (const s of ss.spans)
+          byName.set(s.name, {
+            span: s,
+            resource: attrsToJs(rs.resource.attributes),
+            scope: `${ss.scope.name}@${ss.scope.version}`,
+          });
 
   for (const want of all) {
     const got = byName.get(want.name);
@@ -87,8 +92,14 @@ test('traces from the SDK over HTTP/protobuf, HTTP/JSON and gRPC arrive intact t
     const startNs = BigInt(want.startTime[0]) * 1_000_000_000n + BigInt(want.startTime[1]);
     assert.equal(span.startTimeUnixNano, startNs);
     assert.deepEqual(attrsToJs(span.attributes), want.attributes);
-    assert.deepEqual(span.events.map((e) => [e.name, attrsToJs(e.attributes)]), want.events.map((e) => [e.name, e.attributes ?? {}]));
-    assert.deepEqual(span.links.map((l) => [hex(l.spanId), attrsToJs(l.attributes)]), want.links.map((l) => [l.context.spanId, l.attributes ?? {}]));
+    assert.deepEqual(
+      span.events.map((e) => [e.name, attrsToJs(e.attributes)]),
+      want.events.map((e) => [e.name, e.attributes ?? {}]),
+    );
+    assert.deepEqual(
+      span.links.map((l) => [hex(l.spanId), attrsToJs(l.attributes)]),
+      want.links.map((l) => [l.context.spanId, l.attributes ?? {}]),
+    );
     assert.equal(span.status.code, want.status.code);
     assert.equal(span.status.message, want.status.message ?? '');
     for (const [k, v] of Object.entries(RESOURCE)) assert.deepEqual(resource[k], v, `resource ${k}`);
@@ -108,12 +119,21 @@ test('logs from the SDK over all three transports arrive intact', async () => {
   const all = [...sent.proto, ...sent.json, ...sent.grpc];
   await waitFor('all log records', () => sink.logBodies().length - before >= all.length);
   assert.equal(sink.logBodies().length - before, all.length);
-  const got = new Map<string, { attrs: Record<string, unknown>; sev: number; text: string; resource: Record<string, unknown> }>();
+  const got = new Map<
+    string,
+    { attrs: Record<string, unknown>; sev: number; text: string; resource: Record<string, unknown> }
+  >();
   for (const d of sink.received.logs)
     for (const rl of d.resourceLogs)
       for (const sl of rl.scopeLogs)
         for (const r of sl.logRecords)
-          if ('stringValue' in r.body) got.set(r.body.stringValue, { attrs: attrsToJs(r.attributes), sev: r.severityNumber, text: r.severityText, resource: attrsToJs(rl.resource.attributes) });
+          if ('stringValue' in r.body)
+            got.set(r.body.stringValue, {
+              attrs: attrsToJs(r.attributes),
+              sev: r.severityNumber,
+              text: r.severityText,
+              resource: attrsToJs(rl.resource.attributes),
+            });
   for (const want of all) {
     const g = got.get(String(want.body));
     assert.ok(g, `log ${String(want.body)} missing`);
@@ -127,7 +147,11 @@ test('logs from the SDK over all three transports arrive intact', async () => {
 test('metrics from the SDK (sum, gauge, histogram) over all three transports arrive intact', async () => {
   const series = 5;
   const before = sink.metricPoints();
-  const rm = { proto: await makeMetrics('proto', series), json: await makeMetrics('json', series), grpc: await makeMetrics('grpc', series) };
+  const rm = {
+    proto: await makeMetrics('proto', series),
+    json: await makeMetrics('json', series),
+    grpc: await makeMetrics('grpc', series),
+  };
   const results = await Promise.all([
     exportWith(new MetricProto({ url: `http://127.0.0.1:${agent.httpPort}/v1/metrics` }), rm.proto),
     exportWith(new MetricJson({ url: `http://127.0.0.1:${agent.httpPort}/v1/metrics` }), rm.json),
@@ -139,14 +163,22 @@ test('metrics from the SDK (sum, gauge, histogram) over all three transports arr
   assert.equal(sink.metricPoints() - before, expected);
 
   const metrics = new Map<string, Metric>();
-  for (const d of sink.received.metrics) for (const r of d.resourceMetrics) for (const s of r.scopeMetrics) for (const m of s.metrics) metrics.set(m.name, m);
+  for (const d of sink.received.metrics)
+    for (const r of d.resourceMetrics)
+      for (const s of r.scopeMetrics) for (const m of s.metrics) metrics.set(m.name, m);
   for (const p of ['proto', 'json', 'grpc']) {
     const counter = metrics.get(`${p}.requests`)!;
     assert.equal(counter.data?.type, 'sum');
     assert.equal(counter.unit, '{request}');
     assert.equal(counter.description, 'requests served');
-    const points = counter.data!.dataPoints as Array<{ attributes: KeyValue[]; asDouble?: number; asInt?: number | bigint }>;
-    const byRoute = new Map(points.map((pt) => [attrsToJs(pt.attributes).route, Number(pt.asDouble ?? pt.asInt)]));
+    const points = counter.data!.dataPoints as Array<{
+      attributes: KeyValue[];
+      asDouble?: number;
+      asInt?: number | bigint;
+    }>;
+    const byRoute = new Map(
+      points.map((pt) => [attrsToJs(pt.attributes).route, Number(pt.asDouble ?? pt.asInt)]),
+    );
     for (let i = 0; i < series; i++) assert.equal(byRoute.get(`/r/${i}`), i + 1);
     const hist = metrics.get(`${p}.latency`)!;
     assert.equal(hist.data?.type, 'histogram');
@@ -160,8 +192,13 @@ test('metrics from the SDK (sum, gauge, histogram) over all three transports arr
 
 test('own metrics count what was accepted and sent', async () => {
   const text = await agent.ownMetrics();
-  assert.ok(sumMetric(text, 'watchingcat_receiver_accepted_items_total', { receiver: 'otlp', signal: 'traces' }) >= 120);
-  assert.ok(sumMetric(text, 'watchingcat_exporter_sent_items_total', { exporter: 'otlp', signal: 'traces' }) >= 120);
+  assert.ok(
+    sumMetric(text, 'watchingcat_receiver_accepted_items_total', { receiver: 'otlp', signal: 'traces' }) >=
+      120,
+  );
+  assert.ok(
+    sumMetric(text, 'watchingcat_exporter_sent_items_total', { exporter: 'otlp', signal: 'traces' }) >= 120,
+  );
   assert.ok(sumMetric(text, 'watchingcat_process_resident_memory_bytes') > 0);
   assert.match(text, /watchingcat_exporter_queue_capacity\{exporter="otlp"/);
 });

@@ -12,8 +12,14 @@ test('batch, memory_limiter and resource snippets from the seeds validate as wri
   const batch = cfg.processors.get('batch')!.config as { timeout: number; send_batch_size: number };
   assert.equal(batch.timeout, 10_000);
   assert.equal(batch.send_batch_size, 1024);
-  const ml = cfg.processors.get('memory_limiter/small')!.config as { check_interval: number; limit_mib: number };
+  const ml = cfg.processors.get('memory_limiter/small')!.config as {
+    check_interval: number;
+    limit_mib: number;
+  };
   assert.equal(ml.limit_mib, 256);
-  assert.equal(ml.check_interval, 1000, 'check_interval defaults to 1s so the seed snippet without it is valid');
+  assert.equal(
+    ml.check_interval,
+    1000,
+    'check_interval defaults to 1s so the seed snippet without it is valid',
+  );
 });
-

@@ -12,7 +12,12 @@ const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: 
 const int = (key: string, v: number): KeyValue => ({ key, value: { intValue: v } });
 
 const resource = {
-  attributes: [str('service.name', 'checkout'), str('k8s.namespace.name', 'shop'), str('k8s.pod.name', 'checkout-7d9f8-abc'), str('host.name', 'node-1')],
+  attributes: [
+    str('service.name', 'checkout'),
+    str('k8s.namespace.name', 'shop'),
+    str('k8s.pod.name', 'checkout-7d9f8-abc'),
+    str('host.name', 'node-1'),
+  ],
   droppedAttributesCount: 0,
 };
 const scope = { name: 'io.opentelemetry.http', version: '1.0.0', attributes: [], droppedAttributesCount: 0 };
@@ -82,7 +87,9 @@ export function makeRequest(signal: Signal, n: number): Uint8Array {
                 observedTimeUnixNano: t,
                 severityNumber: 9,
                 severityText: 'INFO',
-                body: { stringValue: `GET /api/items/${i} 200 1.5ms user=u${i} trace=abc123 served from cache` },
+                body: {
+                  stringValue: `GET /api/items/${i} 200 1.5ms user=u${i} trace=abc123 served from cache`,
+                },
                 attributes: attrs(i),
                 droppedAttributesCount: 0,
                 flags: 0,
@@ -136,7 +143,12 @@ export function makeRequest(signal: Signal, n: number): Uint8Array {
 }
 
 /** A destination that drains and acknowledges; counts requests and bytes. */
-export async function nullSink(): Promise<{ port: number; requests: () => number; bytes: () => number; close(): Promise<void> }> {
+export async function nullSink(): Promise<{
+  port: number;
+  requests: () => number;
+  bytes: () => number;
+  close(): Promise<void>;
+}> {
   let requests = 0;
   let bytes = 0;
   const server: Server = createServer((req, res) => {
@@ -151,7 +163,11 @@ export async function nullSink(): Promise<{ port: number; requests: () => number
     port: (server.address() as { port: number }).port,
     requests: () => requests,
     bytes: () => bytes,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -162,12 +178,26 @@ export interface DriveStats {
 }
 
 /** Sends `body` from `concurrency` connections until `stopAt`; counts into `stats` as it goes. */
-export async function drive(port: number, path: string, body: Uint8Array, concurrency: number, stopAt: () => boolean, stats: DriveStats): Promise<DriveStats> {
+export async function drive(
+  port: number,
+  path: string,
+  body: Uint8Array,
+  concurrency: number,
+  stopAt: () => boolean,
+  stats: DriveStats,
+): Promise<DriveStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const one = () =>
     new Promise<void>((resolve) => {
       const req = request(
-        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {

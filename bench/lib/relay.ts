@@ -11,10 +11,19 @@ createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     const out = request(
-      { host: '127.0.0.1', port: targetPort, path: req.url, method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      {
+        host: '127.0.0.1',
+        port: targetPort,
+        path: req.url,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      },
       (r) => {
         r.resume();
-        r.on('end', () => res.writeHead(r.statusCode ?? 502, { 'content-type': 'application/x-protobuf' }).end());
+        r.on('end', () =>
+          res.writeHead(r.statusCode ?? 502, { 'content-type': 'application/x-protobuf' }).end(),
+        );
       },
     );
     out.on('error', () => res.writeHead(502).end());

@@ -9,7 +9,16 @@ import type { ConsumeContext } from '../pipeline/component.ts';
 
 const ACTIONS = ['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert'] as const;
 
-const yamlValue: z.ZodType<unknown> = z.union([z.string(), z.number(), z.boolean(), z.array(z.lazy(() => yamlValue)), z.record(z.string(), z.lazy(() => yamlValue))]);
+const yamlValue: z.ZodType<unknown> = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.lazy(() => yamlValue)),
+  z.record(
+    z.string(),
+    z.lazy(() => yamlValue),
+  ),
+]);
 
 export const actionSchema = z
   .strictObject({
@@ -23,17 +32,26 @@ export const actionSchema = z
   })
   .superRefine((a, ctx) => {
     const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
-    const sources = [a.value !== undefined, a.from_attribute !== undefined, a.from_context !== undefined].filter(Boolean).length;
+    const sources = [
+      a.value !== undefined,
+      a.from_attribute !== undefined,
+      a.from_context !== undefined,
+    ].filter(Boolean).length;
     if (['insert', 'update', 'upsert'].includes(a.action)) {
       if (!a.key) issue(`action "${a.action}" needs key`);
-      if (sources !== 1) issue(`action "${a.action}" needs exactly one of value, from_attribute or from_context`);
+      if (sources !== 1)
+        issue(`action "${a.action}" needs exactly one of value, from_attribute or from_context`);
     }
-    if ((a.action === 'delete' || a.action === 'hash') && !a.key && !a.pattern) issue(`action "${a.action}" needs key or pattern`);
+    if ((a.action === 'delete' || a.action === 'hash') && !a.key && !a.pattern)
+      issue(`action "${a.action}" needs key or pattern`);
     if (a.action === 'extract') {
-      if (!a.key || !a.pattern) issue('action "extract" needs key and pattern (a regular expression with named groups)');
-      else if (!/\(\?<[A-Za-z_]\w*>/.test(a.pattern)) issue('action "extract": pattern needs at least one named group like (?<name>...)');
+      if (!a.key || !a.pattern)
+        issue('action "extract" needs key and pattern (a regular expression with named groups)');
+      else if (!/\(\?<[A-Za-z_]\w*>/.test(a.pattern))
+        issue('action "extract": pattern needs at least one named group like (?<name>...)');
     }
-    if (a.action === 'convert' && (!a.key || !a.converted_type)) issue('action "convert" needs key and converted_type (int, double or string)');
+    if (a.action === 'convert' && (!a.key || !a.converted_type))
+      issue('action "convert" needs key and converted_type (int, double or string)');
     if (a.pattern) {
       try {
         new RegExp(a.pattern);
@@ -50,7 +68,8 @@ export function toAnyValue(v: unknown): AnyValue {
   if (typeof v === 'boolean') return { boolValue: v };
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(toAnyValue) } };
-  if (v && typeof v === 'object') return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: toAnyValue(x) })) } };
+  if (v && typeof v === 'object')
+    return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: toAnyValue(x) })) } };
   return {};
 }
 
@@ -73,7 +92,11 @@ interface Compiled {
 export class AttributeActions {
   private readonly actions: Compiled[];
   constructor(actions: ActionConfig[]) {
-    this.actions = actions.map((cfg) => ({ cfg, re: cfg.pattern ? new RegExp(cfg.pattern) : undefined, value: cfg.value !== undefined ? toAnyValue(cfg.value) : undefined }));
+    this.actions = actions.map((cfg) => ({
+      cfg,
+      re: cfg.pattern ? new RegExp(cfg.pattern) : undefined,
+      value: cfg.value !== undefined ? toAnyValue(cfg.value) : undefined,
+    }));
   }
 
   apply(attrs: KeyValue[], ctx?: ConsumeContext): void {
@@ -85,7 +108,8 @@ export class AttributeActions {
     if (a.cfg.from_attribute) return attrs.find((kv) => kv.key === a.cfg.from_attribute)?.value;
     if (a.cfg.from_context) {
       const k = a.cfg.from_context;
-      if (k === 'client.address' || k === 'client.ip') return ctx?.clientAddress ? { stringValue: ctx.clientAddress } : undefined;
+      if (k === 'client.address' || k === 'client.ip')
+        return ctx?.clientAddress ? { stringValue: ctx.clientAddress } : undefined;
       const m = ctx?.metadata?.[k.replace(/^metadata\./, '').toLowerCase()];
       return m !== undefined ? { stringValue: m } : undefined;
     }
@@ -113,7 +137,11 @@ export class AttributeActions {
       case 'hash':
         for (let i = 0; i < attrs.length; i++) {
           const kv = attrs[i]!;
-          if (matches(a, kv.key)) attrs[i] = { key: kv.key, value: { stringValue: createHash('sha256').update(anyToString(kv.value)).digest('hex') } };
+          if (matches(a, kv.key))
+            attrs[i] = {
+              key: kv.key,
+              value: { stringValue: createHash('sha256').update(anyToString(kv.value)).digest('hex') },
+            };
         }
         return;
       case 'extract': {

@@ -28,7 +28,8 @@ export function expandEnv(value: unknown, env: NodeJS.ProcessEnv = process.env):
   };
   const walk = (v: unknown, depth = 0): unknown => {
     // A recursive YAML alias (`a: &a [*a]`) yields a cyclic value; real configs are shallow.
-    if (depth > MAX_DEPTH) throw new RangeError(`configuration nests deeper than ${MAX_DEPTH} levels (a recursive alias?)`);
+    if (depth > MAX_DEPTH)
+      throw new RangeError(`configuration nests deeper than ${MAX_DEPTH} levels (a recursive alias?)`);
     if (typeof v === 'string') {
       const whole = WHOLE.exec(v);
       if (whole) {

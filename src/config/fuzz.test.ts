@@ -15,7 +15,11 @@ const registry = new Registry([
     kind: 'receiver',
     type: 'otlp',
     signals: ['traces', 'metrics', 'logs'],
-    configSchema: section({ protocols: section({ http: section({ endpoint: hostPort().default('0.0.0.0:4318') }).optional() }).optional() }),
+    configSchema: section({
+      protocols: section({
+        http: section({ endpoint: hostPort().default('0.0.0.0:4318') }).optional(),
+      }).optional(),
+    }),
     create: () => noop,
   },
   {
@@ -23,7 +27,10 @@ const registry = new Registry([
     type: 'batch',
     signals: ['traces', 'metrics', 'logs'],
     mutatesData: false,
-    configSchema: section({ timeout: duration().default(200), send_batch_size: z.number().int().positive().default(8192) }),
+    configSchema: section({
+      timeout: duration().default(200),
+      send_batch_size: z.number().int().positive().default(8192),
+    }),
     create: () => ({ ...noop, consume: async () => {} }),
   },
   {
@@ -64,7 +71,33 @@ function rng(seed: number) {
   };
 }
 
-const TOKENS = ['\n', ' ', ':', '-', '[', ']', '{', '}', '&a', '*a', '!!binary', '${env:X}', '"', "'", '#', '|', '>', '~', 'null', '0x1', '1e309', '\t', '\u0000', '?', '<<: *a'];
+const TOKENS = [
+  '\n',
+  ' ',
+  ':',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&a',
+  '*a',
+  '!!binary',
+  '${env:X}',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>',
+  '~',
+  'null',
+  '0x1',
+  '1e309',
+  '\t',
+  '\u0000',
+  '?',
+  '<<: *a',
+];
 
 function mutate(text: string, r: () => number): string {
   let s = text;
@@ -85,7 +118,8 @@ function check(text: string): void {
     const p = parseConfigText(text, 'fuzz.yaml', {});
     resolveConfig(p.raw, registry, p.locate, 'fuzz.yaml');
   } catch (e) {
-    if (!(e instanceof ConfigError)) assert.fail(`non-ConfigError ${String(e)} for input:\n${JSON.stringify(text)}`);
+    if (!(e instanceof ConfigError))
+      assert.fail(`non-ConfigError ${String(e)} for input:\n${JSON.stringify(text)}`);
     assert.ok(e.issues.length > 0 && e.message.length > 0);
   }
 }
@@ -100,15 +134,33 @@ test('random text and random YAML values', () => {
   for (let i = 0; i < 1000; i++) {
     const len = Math.floor(r() * 200);
     let s = '';
-    for (let k = 0; k < len; k++) s += r() < 0.5 ? TOKENS[Math.floor(r() * TOKENS.length)] : String.fromCharCode(32 + Math.floor(r() * 95));
+    for (let k = 0; k < len; k++)
+      s +=
+        r() < 0.5 ? TOKENS[Math.floor(r() * TOKENS.length)] : String.fromCharCode(32 + Math.floor(r() * 95));
     check(s);
   }
-  for (const v of ['', '~', '[]', '42', '"x"', 'service: 1', 'service: {pipelines: 3}', 'receivers: [1,2]', 'a: &a [*a]']) check(v);
+  for (const v of [
+    '',
+    '~',
+    '[]',
+    '42',
+    '"x"',
+    'service: 1',
+    'service: {pipelines: 3}',
+    'receivers: [1,2]',
+    'a: &a [*a]',
+  ])
+    check(v);
 });
 
 test('an alias bomb is refused quickly', () => {
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+  for (let i = 0; i < 12; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(97 + i)}`)
+        .join(',')}]`,
+    );
   const started = Date.now();
   check(bomb.join('\n'));
   assert.ok(Date.now() - started < 2000, 'alias expansion is bounded');

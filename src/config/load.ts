@@ -80,7 +80,10 @@ export function parseConfigText(
     js = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     // Unresolved aliases and alias bombs (`maxAliasCount`) surface here.
-    throw new ConfigError([{ path: [], message: `YAML error: ${(e as Error).message}`, location: source }], source);
+    throw new ConfigError(
+      [{ path: [], message: `YAML error: ${(e as Error).message}`, location: source }],
+      source,
+    );
   }
   let expanded: ReturnType<typeof expandEnv>;
   try {

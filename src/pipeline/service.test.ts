@@ -49,7 +49,12 @@ function world() {
       signals: ['traces', 'logs'],
       mutatesData: true,
       configSchema: section({ value: z.string().default('x') }),
-      create<S extends Signal>(s: { id: { key: string } }, c: { value: string }, _signal: S, next: Consumer<S>) {
+      create<S extends Signal>(
+        s: { id: { key: string } },
+        c: { value: string },
+        _signal: S,
+        next: Consumer<S>,
+      ) {
         return {
           ...lifecycle(`processor/${s.id.key}`),
           consume(data: SignalData<S>, ctx: ConsumeContext) {
@@ -120,8 +125,14 @@ const traces = (): TracesData => ({
 
 test('start is downstream-first and stop upstream-first', async () => {
   const w = world();
-  const cfg = resolveConfig(config({ traces: { receivers: ['fake'], processors: ['tag', 'tag/b'], exporters: ['rec'] } }), w.registry);
-  const svc = new Service(cfg, { logger: silentLogger(), metrics: new SelfMetrics({ processMetrics: false }) });
+  const cfg = resolveConfig(
+    config({ traces: { receivers: ['fake'], processors: ['tag', 'tag/b'], exporters: ['rec'] } }),
+    w.registry,
+  );
+  const svc = new Service(cfg, {
+    logger: silentLogger(),
+    metrics: new SelfMetrics({ processMetrics: false }),
+  });
   await svc.start();
   assert.ok(svc.host.isReady());
   await svc.shutdown();
@@ -150,12 +161,18 @@ test('one receiver feeds several pipelines; mutating pipelines get their own cop
     }),
     w.registry,
   );
-  const svc = new Service(cfg, { logger: silentLogger(), metrics: new SelfMetrics({ processMetrics: false }) });
+  const svc = new Service(cfg, {
+    logger: silentLogger(),
+    metrics: new SelfMetrics({ processMetrics: false }),
+  });
   await svc.start();
   try {
     const sent = traces();
     await w.receivers.fake!.traces!.consume(sent, {});
-    const tagsOf = (d: SignalData) => (d as TracesData).resourceSpans[0]!.resource.attributes.map((a) => (a.value as { stringValue: string }).stringValue);
+    const tagsOf = (d: SignalData) =>
+      (d as TracesData).resourceSpans[0]!.resource.attributes.map(
+        (a) => (a.value as { stringValue: string }).stringValue,
+      );
     assert.deepEqual(tagsOf(w.received['rec:traces']![0]!), ['a']);
     assert.deepEqual(tagsOf(w.received['rec/2:traces']![0]!), ['b']);
     // Fan-out to two exporters in one pipeline delivers to both.
@@ -170,8 +187,14 @@ test('one receiver feeds several pipelines; mutating pipelines get their own cop
 
 test('a rejection downstream reaches the receiver', async () => {
   const w = world();
-  const cfg = resolveConfig(config({ traces: { receivers: ['fake'], exporters: ['rec', 'rec/2'] } }), w.registry);
-  const svc = new Service(cfg, { logger: silentLogger(), metrics: new SelfMetrics({ processMetrics: false }) });
+  const cfg = resolveConfig(
+    config({ traces: { receivers: ['fake'], exporters: ['rec', 'rec/2'] } }),
+    w.registry,
+  );
+  const svc = new Service(cfg, {
+    logger: silentLogger(),
+    metrics: new SelfMetrics({ processMetrics: false }),
+  });
   await svc.start();
   try {
     w.rejectWith(new RetryableError('full', 'queue_full'));
@@ -184,10 +207,21 @@ test('a rejection downstream reaches the receiver', async () => {
 test('a component that fails to start stops everything already started and names itself', async () => {
   const w = world();
   w.failStartOf('processor/tag');
-  const cfg = resolveConfig(config({ traces: { receivers: ['fake'], processors: ['tag'], exporters: ['rec'] } }), w.registry);
-  const svc = new Service(cfg, { logger: silentLogger(), metrics: new SelfMetrics({ processMetrics: false }) });
+  const cfg = resolveConfig(
+    config({ traces: { receivers: ['fake'], processors: ['tag'], exporters: ['rec'] } }),
+    w.registry,
+  );
+  const svc = new Service(cfg, {
+    logger: silentLogger(),
+    metrics: new SelfMetrics({ processMetrics: false }),
+  });
   await assert.rejects(svc.start(), /processor\/tag in pipeline traces failed to start: boom/);
-  assert.deepEqual(w.events, ['start extension/ext', 'start exporter/rec', 'stop exporter/rec', 'stop extension/ext']);
+  assert.deepEqual(w.events, [
+    'start extension/ext',
+    'start exporter/rec',
+    'stop exporter/rec',
+    'stop extension/ext',
+  ]);
 });
 
 test('own metrics and the metrics endpoint are served', async () => {
@@ -200,7 +234,10 @@ test('own metrics and the metrics endpoint are served', async () => {
     metrics.forComponent('receiver', 'fake').accepted('traces', 7, 'http');
     const tel = svc.boundAddresses.get('telemetry')!;
     const text = await (await fetch(`http://127.0.0.1:${tel.port}/metrics`)).text();
-    assert.match(text, /watchingcat_receiver_accepted_items_total\{receiver="fake",signal="traces",transport="http"\} 7/);
+    assert.match(
+      text,
+      /watchingcat_receiver_accepted_items_total\{receiver="fake",signal="traces",transport="http"\} 7/,
+    );
     assert.match(text, /watchingcat_process_resident_memory_bytes \d+/);
     const m = svc.boundAddresses.get('metrics')!;
     svc.exposition.register('node', () => 'node_load1 0.5\n');

@@ -30,7 +30,13 @@ export interface InstanceOptions {
 }
 
 export async function startInstance(o: InstanceOptions): Promise<Instance> {
-  const [grpcPort, httpPort, telemetryPort, healthPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [grpcPort, httpPort, telemetryPort, healthPort, metricsPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'wc-e2e-'));
   const pipeline = `receivers: [otlp]\n      processors: [${(o.pipelineProcessors ?? []).join(', ')}]\n      exporters: [${o.pipelineExporters.join(', ')}]`;
   const yaml = `receivers:
@@ -64,7 +70,10 @@ service:
   const configFile = join(dataDir, 'config.yaml');
   writeFileSync(configFile, yaml);
   const launch = async (): Promise<Instance> => {
-    const r = await startRole([o.role ?? 'agent', '--config', configFile, '--data-dir', dataDir], { healthPort, env: o.env });
+    const r = await startRole([o.role ?? 'agent', '--config', configFile, '--data-dir', dataDir], {
+      healthPort,
+      env: o.env,
+    });
     return {
       ...r,
       grpcPort,
@@ -87,7 +96,9 @@ export function sumMetric(text: string, name: string, match: Record<string, stri
     if (!line.startsWith(name)) continue;
     const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
     if (!m || m[1] !== name) continue;
-    const labels = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const labels = Object.fromEntries(
+      [...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]),
+    );
     if (Object.entries(match).every(([k, v]) => labels[k] === v)) total += Number(m[4]);
   }
   return total;

@@ -46,7 +46,13 @@ export function tracesRequest(names: string[]): Uint8Array {
           droppedAttributesCount: 0,
         },
         schemaUrl: '',
-        scopeSpans: [{ scope: { name: 'load', version: '1', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: names.map(span) }],
+        scopeSpans: [
+          {
+            scope: { name: 'load', version: '1', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans: names.map(span),
+          },
+        ],
       },
     ],
   };
@@ -54,7 +60,10 @@ export function tracesRequest(names: string[]): Uint8Array {
 }
 
 /** POSTs a protobuf traces request; returns the HTTP status (0 when the connection failed). */
-export async function postTraces(port: number, body: Uint8Array): Promise<{ status: number; retryAfter: string | null }> {
+export async function postTraces(
+  port: number,
+  body: Uint8Array,
+): Promise<{ status: number; retryAfter: string | null }> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
       method: 'POST',

@@ -2,9 +2,24 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import type { AnyValue, KeyValue } from '../../src/model/common.ts';
 
 export const RESOURCE = {
@@ -26,10 +41,21 @@ export function makeSpans(prefix: string, count: number): ReadableSpan[] {
   for (let i = 0; i < count; i++) {
     const parent = tracer.startSpan(`${prefix}-parent-${i}`, {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200 + (i % 3), ratio: i / 7, ok: i % 2 === 0, tags: ['a', 'b'], ids: [1, 2, 3] },
+      attributes: {
+        'http.request.method': 'GET',
+        'http.response.status_code': 200 + (i % 3),
+        ratio: i / 7,
+        ok: i % 2 === 0,
+        tags: ['a', 'b'],
+        ids: [1, 2, 3],
+      },
     });
     const ctx = trace.setSpan(ROOT_CONTEXT, parent);
-    const child = tracer.startSpan(`${prefix}-child-${i}`, { kind: SpanKind.CLIENT, links: [{ context: parent.spanContext(), attributes: { link: 'yes' } }] }, ctx);
+    const child = tracer.startSpan(
+      `${prefix}-child-${i}`,
+      { kind: SpanKind.CLIENT, links: [{ context: parent.spanContext(), attributes: { link: 'yes' } }] },
+      ctx,
+    );
     child.addEvent('retry', { attempt: 2 });
     child.setStatus({ code: SpanStatusCode.ERROR, message: `boom ${i}` });
     child.end();
@@ -40,7 +66,10 @@ export function makeSpans(prefix: string, count: number): ReadableSpan[] {
 
 export function makeLogs(prefix: string, count: number): ReadableLogRecord[] {
   const exporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({ resource: resourceFromAttributes(RESOURCE), processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(RESOURCE),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
   const logger = provider.getLogger('e2e-logger', '0.1.0');
   for (let i = 0; i < count; i++) {
     logger.emit({
@@ -66,7 +95,10 @@ export async function makeMetrics(prefix: string, series: number): Promise<Resou
   const reader = new CollectingReader();
   const provider = new MeterProvider({ resource: resourceFromAttributes(RESOURCE), readers: [reader] });
   const meter = provider.getMeter('e2e-meter', '0.1.0');
-  const counter = meter.createCounter(`${prefix}.requests`, { unit: '{request}', description: 'requests served' });
+  const counter = meter.createCounter(`${prefix}.requests`, {
+    unit: '{request}',
+    description: 'requests served',
+  });
   const updown = meter.createUpDownCounter(`${prefix}.inflight`);
   const histogram = meter.createHistogram(`${prefix}.latency`, { unit: 'ms' });
   const gauge = meter.createGauge(`${prefix}.temperature`);
@@ -104,6 +136,9 @@ export function hex(b: Uint8Array): string {
 }
 
 /** Calls an SDK exporter's export() and resolves with its result code (0 = success). */
-export function exportWith<T>(exporter: { export(items: T, cb: (r: { code: number; error?: Error }) => void): void }, items: T): Promise<{ code: number; error?: Error }> {
+export function exportWith<T>(
+  exporter: { export(items: T, cb: (r: { code: number; error?: Error }) => void): void },
+  items: T,
+): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => exporter.export(items, resolve));
 }

@@ -22,7 +22,9 @@ export class OtlpSink {
       req.on('end', () => {
         let body = Buffer.concat(chunks);
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-        const signal = ({ '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' } as const)[req.url ?? ''];
+        const signal = ({ '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' } as const)[
+          req.url ?? ''
+        ];
         if (!signal) {
           res.writeHead(404).end();
           return;
@@ -63,17 +65,24 @@ export class OtlpSink {
   }
 
   spanNames(): string[] {
-    return this.received.traces.flatMap((d) => d.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.name))));
+    return this.received.traces.flatMap((d) =>
+      d.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.name))),
+    );
   }
   logBodies(): string[] {
     return this.received.logs.flatMap((d) =>
-      d.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords.map((x) => ('stringValue' in x.body ? x.body.stringValue : '')))),
+      d.resourceLogs.flatMap((r) =>
+        r.scopeLogs.flatMap((s) =>
+          s.logRecords.map((x) => ('stringValue' in x.body ? x.body.stringValue : '')),
+        ),
+      ),
     );
   }
   metricPoints(): number {
     let n = 0;
     for (const d of this.received.metrics)
-      for (const r of d.resourceMetrics) for (const s of r.scopeMetrics) for (const m of s.metrics) n += m.data?.dataPoints.length ?? 0;
+      for (const r of d.resourceMetrics)
+        for (const s of r.scopeMetrics) for (const m of s.metrics) n += m.data?.dataPoints.length ?? 0;
     return n;
   }
 }

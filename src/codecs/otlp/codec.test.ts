@@ -37,7 +37,11 @@ function canon(v: unknown): unknown {
 }
 const same = (a: unknown, b: unknown, msg?: string) => assert.deepEqual(canon(a), canon(b), msg);
 
-const fixtures: { [S in Signal]: () => SignalData<S> } = { traces: tracesFixture, metrics: metricsFixture, logs: logsFixture };
+const fixtures: { [S in Signal]: () => SignalData<S> } = {
+  traces: tracesFixture,
+  metrics: metricsFixture,
+  logs: logsFixture,
+};
 
 for (const signal of ['traces', 'metrics', 'logs'] as const) {
   test(`${signal}: protobuf round trip keeps every field`, () => {
@@ -57,7 +61,11 @@ for (const signal of ['traces', 'metrics', 'logs'] as const) {
   });
 
   test(`${signal}: empty request`, () => {
-    const empty = { traces: { resourceSpans: [] }, metrics: { resourceMetrics: [] }, logs: { resourceLogs: [] } }[signal];
+    const empty = {
+      traces: { resourceSpans: [] },
+      metrics: { resourceMetrics: [] },
+      logs: { resourceLogs: [] },
+    }[signal];
     assert.deepEqual(decodeRequest(signal, new Uint8Array(0)), empty);
     assert.deepEqual(decodeJsonRequest(signal, '{}'), empty);
   });
@@ -69,16 +77,37 @@ test('JSON ids are hex, int64 are strings, bytes are base64', () => {
   const span = j.resourceSpans[0].scopeSpans[0].spans[0];
   assert.match(span.traceId, /^[0-9a-f]{32}$/);
   assert.equal(span.startTimeUnixNano, '1700000000123456789');
-  const attrs = Object.fromEntries(span.attributes.map((a: { key: string; value: unknown }) => [a.key, a.value]));
+  const attrs = Object.fromEntries(
+    span.attributes.map((a: { key: string; value: unknown }) => [a.key, a.value]),
+  );
   assert.deepEqual(attrs['span.8'], { intValue: '9223372036854775807' });
-  assert.deepEqual(attrs['span.12'], { bytesValue: Buffer.from(Uint8Array.from({ length: 5 }, (_, i) => (i * 31 + 7) & 0xff)).toString('base64') });
+  assert.deepEqual(attrs['span.12'], {
+    bytesValue: Buffer.from(Uint8Array.from({ length: 5 }, (_, i) => (i * 31 + 7) & 0xff)).toString('base64'),
+  });
 });
 
 test('JSON input accepts enum names, numeric int64 and upper-case hex', () => {
   const d = decodeJsonRequest(
     'traces',
     JSON.stringify({
-      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'AB'.repeat(16), spanId: '0A'.repeat(8), kind: 'SPAN_KIND_CLIENT', startTimeUnixNano: 5, status: { code: 'STATUS_CODE_ERROR' }, unknownField: 1 }] }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'AB'.repeat(16),
+                  spanId: '0A'.repeat(8),
+                  kind: 'SPAN_KIND_CLIENT',
+                  startTimeUnixNano: 5,
+                  status: { code: 'STATUS_CODE_ERROR' },
+                  unknownField: 1,
+                },
+              ],
+            },
+          ],
+        },
+      ],
     }),
   );
   const s = d.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
@@ -89,16 +118,32 @@ test('JSON input accepts enum names, numeric int64 and upper-case hex', () => {
 });
 
 test('decode errors name what is wrong and where', () => {
-  assert.throws(() => decodeJsonRequest('traces', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]}'), (e: unknown) => {
-    assert.ok(e instanceof DecodeError);
-    assert.match(e.message, /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.startTimeUnixNano: expected an integer string/);
-    return true;
-  });
+  assert.throws(
+    () =>
+      decodeJsonRequest(
+        'traces',
+        '{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]}',
+      ),
+    (e: unknown) => {
+      assert.ok(e instanceof DecodeError);
+      assert.match(
+        e.message,
+        /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.startTimeUnixNano: expected an integer string/,
+      );
+      return true;
+    },
+  );
   assert.throws(() => decodeJsonRequest('logs', '{not json'), /invalid JSON/);
   const bad = tracesFixture();
   bad.resourceSpans[0]!.scopeSpans[0]!.spans[1]!.traceId = new Uint8Array(5);
-  assert.throws(() => decodeRequest('traces', encodeRequest('traces', bad)), /invalid trace_id length 5 .* at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]/);
-  assert.throws(() => decodeRequest('traces', Uint8Array.from([0x0a, 0x05, 0x01])), /length 5 runs past the end/);
+  assert.throws(
+    () => decodeRequest('traces', encodeRequest('traces', bad)),
+    /invalid trace_id length 5 .* at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]/,
+  );
+  assert.throws(
+    () => decodeRequest('traces', Uint8Array.from([0x0a, 0x05, 0x01])),
+    /length 5 runs past the end/,
+  );
 });
 
 test('unknown fields are skipped (forward compatibility)', () => {
@@ -122,7 +167,10 @@ test('deeply nested AnyValues are refused, not a stack overflow', () => {
 
 test('SDK protobuf and JSON traces decode to what the SDK recorded', () => {
   const spans = makeSpans('sdk', 5);
-  for (const decoded of [decodeRequest('traces', ProtobufTraceSerializer.serializeRequest(spans)!), decodeJsonRequest('traces', JsonTraceSerializer.serializeRequest(spans)!)]) {
+  for (const decoded of [
+    decodeRequest('traces', ProtobufTraceSerializer.serializeRequest(spans)!),
+    decodeJsonRequest('traces', JsonTraceSerializer.serializeRequest(spans)!),
+  ]) {
     const got = decoded.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
     assert.equal(got.length, spans.length);
     for (const want of spans) {
@@ -131,7 +179,10 @@ test('SDK protobuf and JSON traces decode to what the SDK recorded', () => {
       assert.equal(hex(s.spanId), want.spanContext().spanId);
       assert.deepEqual(attrsToJs(s.attributes), want.attributes);
       assert.equal(s.endTimeUnixNano, BigInt(want.endTime[0]) * 1_000_000_000n + BigInt(want.endTime[1]));
-      assert.deepEqual(s.links.map((l) => hex(l.spanId)), want.links.map((l) => l.context.spanId));
+      assert.deepEqual(
+        s.links.map((l) => hex(l.spanId)),
+        want.links.map((l) => l.context.spanId),
+      );
     }
     // Our encoding of it decodes to the same data.
     same(decodeRequest('traces', encodeRequest('traces', decoded)), decoded);
@@ -148,8 +199,15 @@ test('SDK logs and metrics decode identically from protobuf and JSON', async () 
   const mp = decodeRequest('metrics', ProtobufMetricsSerializer.serializeRequest(rm)!);
   const mj = decodeJsonRequest('metrics', JsonMetricsSerializer.serializeRequest(rm)!);
   same(mj, mp);
-  const names = mp.resourceMetrics[0]!.scopeMetrics[0]!.metrics.map((m) => `${m.name}:${m.data?.type}:${m.data?.dataPoints.length}`);
-  assert.deepEqual(names, ['sdk.requests:sum:3', 'sdk.inflight:sum:3', 'sdk.latency:histogram:3', 'sdk.temperature:gauge:3']);
+  const names = mp.resourceMetrics[0]!.scopeMetrics[0]!.metrics.map(
+    (m) => `${m.name}:${m.data?.type}:${m.data?.dataPoints.length}`,
+  );
+  assert.deepEqual(names, [
+    'sdk.requests:sum:3',
+    'sdk.inflight:sum:3',
+    'sdk.latency:histogram:3',
+    'sdk.temperature:gauge:3',
+  ]);
 });
 
 test('export responses, rpc status and retry info', () => {
@@ -157,9 +215,15 @@ test('export responses, rpc status and retry info', () => {
     for (const format of ['proto', 'json'] as const) {
       const enc = encodeExportResponse(signal, { rejected: 3, errorMessage: 'bad points' }, format);
       const buf = typeof enc === 'string' ? Buffer.from(enc) : enc;
-      assert.deepEqual(decodeExportResponse(signal, buf, format), { rejected: 3, errorMessage: 'bad points' });
+      assert.deepEqual(decodeExportResponse(signal, buf, format), {
+        rejected: 3,
+        errorMessage: 'bad points',
+      });
       const none = encodeExportResponse(signal, { rejected: 0, errorMessage: '' }, format);
-      assert.deepEqual(decodeExportResponse(signal, typeof none === 'string' ? Buffer.from(none) : none, format), { rejected: 0, errorMessage: '' });
+      assert.deepEqual(
+        decodeExportResponse(signal, typeof none === 'string' ? Buffer.from(none) : none, format),
+        { rejected: 0, errorMessage: '' },
+      );
     }
   }
   const status = { code: 8, message: 'slow down', details: [encodeRetryInfo(2500)] };

@@ -48,15 +48,25 @@ function mustOnlyThrowDecodeError(fn: () => unknown, input: () => string): void 
   assert.ok(ms < 200, `one decode took ${ms.toFixed(0)} ms for ${input()}`);
 }
 
-const payloads: Record<Signal, () => unknown> = { traces: tracesFixture, metrics: metricsFixture, logs: logsFixture };
+const payloads: Record<Signal, () => unknown> = {
+  traces: tracesFixture,
+  metrics: metricsFixture,
+  logs: logsFixture,
+};
 
 for (const signal of ['traces', 'metrics', 'logs'] as const) {
   test(`${signal}: mutated and random protobuf`, () => {
     const r = prng(signal.length * 7919);
     const valid = encodeRequest(signal, payloads[signal]() as never);
     for (let i = 0; i < CASES; i++) {
-      const input = i % 5 === 0 ? Uint8Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256)) : mutate(valid, r);
-      mustOnlyThrowDecodeError(() => decodeRequest(signal, input), () => Buffer.from(input).toString('hex'));
+      const input =
+        i % 5 === 0
+          ? Uint8Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 256))
+          : mutate(valid, r);
+      mustOnlyThrowDecodeError(
+        () => decodeRequest(signal, input),
+        () => Buffer.from(input).toString('hex'),
+      );
     }
   });
 
@@ -71,19 +81,35 @@ for (const signal of ['traces', 'metrics', 'logs'] as const) {
         const values = [null, 1.5, -1, 'x', true, [], {}, '18446744073709551616', 'zz', [[[]]]];
         const poke = (v: unknown): unknown => {
           if (Array.isArray(v)) return v.map(poke);
-          if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, r() < 0.05 ? values[Math.floor(r() * values.length)] : poke(x)]));
+          if (v && typeof v === 'object')
+            return Object.fromEntries(
+              Object.entries(v).map(([k, x]) => [
+                k,
+                r() < 0.05 ? values[Math.floor(r() * values.length)] : poke(x),
+              ]),
+            );
           return v;
         };
         input = Buffer.from(JSON.stringify(poke(j)));
       } else input = mutate(valid, r);
-      mustOnlyThrowDecodeError(() => decodeJsonRequest(signal, input), () => Buffer.from(input).toString('utf8'));
+      mustOnlyThrowDecodeError(
+        () => decodeJsonRequest(signal, input),
+        () => Buffer.from(input).toString('utf8'),
+      );
     }
   });
 }
 
 test('huge declared lengths and counts do not allocate or hang', () => {
   // resource_logs with a length of 2^32-1 and a 10-byte varint of all ones.
-  for (const input of [Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), Uint8Array.from([0x08, ...Array(10).fill(0xff), 0x01]), new Uint8Array(1_000_000)]) {
-    mustOnlyThrowDecodeError(() => decodeRequest('logs', input), () => `${input.length} bytes`);
+  for (const input of [
+    Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+    Uint8Array.from([0x08, ...Array(10).fill(0xff), 0x01]),
+    new Uint8Array(1_000_000),
+  ]) {
+    mustOnlyThrowDecodeError(
+      () => decodeRequest('logs', input),
+      () => `${input.length} bytes`,
+    );
   }
 });

@@ -4,7 +4,13 @@
 // null means absent. Wrong types throw DecodeError naming the JSON path.
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Signal } from '../../model/common.ts';
 import type { LogRecord } from '../../model/logs.ts';
-import type { Exemplar, ExponentialHistogramBuckets, Metric, MetricData, NumberDataPoint } from '../../model/metrics.ts';
+import type {
+  Exemplar,
+  ExponentialHistogramBuckets,
+  Metric,
+  MetricData,
+  NumberDataPoint,
+} from '../../model/metrics.ts';
 import type { SignalData } from '../../model/signal.ts';
 import type { Span, SpanEvent, SpanLink } from '../../model/traces.ts';
 import { DecodeError } from './decode-error.ts';
@@ -125,7 +131,13 @@ function anyValue(v: unknown, path: string, depth: number): AnyValue {
   if (o.bytesValue != null) return { bytesValue: base64(o.bytesValue, `${path}.bytesValue`) };
   if (o.arrayValue != null) {
     const a = obj(o.arrayValue, `${path}.arrayValue`)!;
-    return { arrayValue: { values: arr(a.values, `${path}.arrayValue.values`).map((x, i) => anyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1)) } };
+    return {
+      arrayValue: {
+        values: arr(a.values, `${path}.arrayValue.values`).map((x, i) =>
+          anyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
+        ),
+      },
+    };
   }
   if (o.kvlistValue != null) {
     const k = obj(o.kvlistValue, `${path}.kvlistValue`)!;
@@ -144,7 +156,10 @@ function attrs(v: unknown, path: string, depth = 0): KeyValue[] {
 
 function resource(v: unknown, path: string): Resource {
   const o = obj(v, path) ?? {};
-  return { attributes: attrs(o.attributes, `${path}.attributes`), droppedAttributesCount: uint(o.droppedAttributesCount, `${path}.droppedAttributesCount`) };
+  return {
+    attributes: attrs(o.attributes, `${path}.attributes`),
+    droppedAttributesCount: uint(o.droppedAttributesCount, `${path}.droppedAttributesCount`),
+  };
 }
 
 function scope(v: unknown, path: string): InstrumentationScope {
@@ -157,9 +172,20 @@ function scope(v: unknown, path: string): InstrumentationScope {
   };
 }
 
-const SPAN_KIND = { SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5 };
+const SPAN_KIND = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
 const STATUS_CODE = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
-const TEMPORALITY = { AGGREGATION_TEMPORALITY_UNSPECIFIED: 0, AGGREGATION_TEMPORALITY_DELTA: 1, AGGREGATION_TEMPORALITY_CUMULATIVE: 2 };
+const TEMPORALITY = {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
+  AGGREGATION_TEMPORALITY_DELTA: 1,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
+};
 const SEVERITY: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
 ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].forEach((n, i) => {
   SEVERITY[`SEVERITY_NUMBER_${n}`] = i * 4 + 1;
@@ -184,7 +210,12 @@ function span(v: unknown, p: string): Span {
     events: arr(o.events, `${p}.events`).map((x, i): SpanEvent => {
       const ep = `${p}.events[${i}]`;
       const e = obj(x, ep) ?? {};
-      return { timeUnixNano: nanos(e.timeUnixNano, `${ep}.timeUnixNano`), name: str(e.name, `${ep}.name`), attributes: attrs(e.attributes, `${ep}.attributes`), droppedAttributesCount: uint(e.droppedAttributesCount, `${ep}.droppedAttributesCount`) };
+      return {
+        timeUnixNano: nanos(e.timeUnixNano, `${ep}.timeUnixNano`),
+        name: str(e.name, `${ep}.name`),
+        attributes: attrs(e.attributes, `${ep}.attributes`),
+        droppedAttributesCount: uint(e.droppedAttributesCount, `${ep}.droppedAttributesCount`),
+      };
     }),
     droppedEventsCount: uint(o.droppedEventsCount, `${p}.droppedEventsCount`),
     links: arr(o.links, `${p}.links`).map((x, i): SpanLink => {
@@ -200,7 +231,10 @@ function span(v: unknown, p: string): Span {
       };
     }),
     droppedLinksCount: uint(o.droppedLinksCount, `${p}.droppedLinksCount`),
-    status: { message: str(st.message, `${p}.status.message`), code: enumValue(st.code, STATUS_CODE, `${p}.status.code`) },
+    status: {
+      message: str(st.message, `${p}.status.message`),
+      code: enumValue(st.code, STATUS_CODE, `${p}.status.code`),
+    },
   };
 }
 
@@ -234,7 +268,12 @@ function exemplars(v: unknown, p: string): Exemplar[] {
   return arr(v, p).map((x, i) => {
     const ep = `${p}[${i}]`;
     const o = obj(x, ep) ?? {};
-    const e: Exemplar = { filteredAttributes: attrs(o.filteredAttributes, `${ep}.filteredAttributes`), timeUnixNano: nanos(o.timeUnixNano, `${ep}.timeUnixNano`), spanId: hexId(o.spanId, 8, `${ep}.spanId`), traceId: hexId(o.traceId, 16, `${ep}.traceId`) };
+    const e: Exemplar = {
+      filteredAttributes: attrs(o.filteredAttributes, `${ep}.filteredAttributes`),
+      timeUnixNano: nanos(o.timeUnixNano, `${ep}.timeUnixNano`),
+      spanId: hexId(o.spanId, 8, `${ep}.spanId`),
+      traceId: hexId(o.traceId, 16, `${ep}.traceId`),
+    };
     numberValue(o, ep, e);
     return e;
   });
@@ -251,14 +290,27 @@ function common(o: J, p: string) {
 
 function buckets(v: unknown, p: string): ExponentialHistogramBuckets {
   const o = obj(v, p) ?? {};
-  return { offset: Number(int64(o.offset, `${p}.offset`)), bucketCounts: arr(o.bucketCounts, `${p}.bucketCounts`).map((c, i) => uint(c, `${p}.bucketCounts[${i}]`)) };
+  return {
+    offset: Number(int64(o.offset, `${p}.offset`)),
+    bucketCounts: arr(o.bucketCounts, `${p}.bucketCounts`).map((c, i) => uint(c, `${p}.bucketCounts[${i}]`)),
+  };
 }
 
 function metric(v: unknown, p: string): Metric {
   const o = obj(v, p) ?? {};
-  const m: Metric = { name: str(o.name, `${p}.name`), description: str(o.description, `${p}.description`), unit: str(o.unit, `${p}.unit`), metadata: attrs(o.metadata, `${p}.metadata`), data: null };
-  const points = (body: J, bp: string) => arr(body.dataPoints, `${bp}.dataPoints`).map((x, i) => [obj(x, `${bp}.dataPoints[${i}]`) ?? {}, `${bp}.dataPoints[${i}]`] as const);
-  const temporality = (body: J, bp: string) => enumValue(body.aggregationTemporality, TEMPORALITY, `${bp}.aggregationTemporality`);
+  const m: Metric = {
+    name: str(o.name, `${p}.name`),
+    description: str(o.description, `${p}.description`),
+    unit: str(o.unit, `${p}.unit`),
+    metadata: attrs(o.metadata, `${p}.metadata`),
+    data: null,
+  };
+  const points = (body: J, bp: string) =>
+    arr(body.dataPoints, `${bp}.dataPoints`).map(
+      (x, i) => [obj(x, `${bp}.dataPoints[${i}]`) ?? {}, `${bp}.dataPoints[${i}]`] as const,
+    );
+  const temporality = (body: J, bp: string) =>
+    enumValue(body.aggregationTemporality, TEMPORALITY, `${bp}.aggregationTemporality`);
   let d: MetricData | null = null;
   if (o.gauge != null || o.sum != null) {
     const key = o.gauge != null ? 'gauge' : 'sum';
@@ -269,7 +321,15 @@ function metric(v: unknown, p: string): Metric {
       numberValue(x, pp, pt);
       return pt;
     });
-    d = key === 'gauge' ? { type: 'gauge', dataPoints } : { type: 'sum', dataPoints, aggregationTemporality: temporality(body, bp), isMonotonic: bool(body.isMonotonic, `${bp}.isMonotonic`) };
+    d =
+      key === 'gauge'
+        ? { type: 'gauge', dataPoints }
+        : {
+            type: 'sum',
+            dataPoints,
+            aggregationTemporality: temporality(body, bp),
+            isMonotonic: bool(body.isMonotonic, `${bp}.isMonotonic`),
+          };
   } else if (o.histogram != null) {
     const bp = `${p}.histogram`;
     const body = obj(o.histogram, bp)!;
@@ -280,8 +340,12 @@ function metric(v: unknown, p: string): Metric {
         ...common(x, pp),
         count: uint(x.count, `${pp}.count`),
         sum: optNum(x.sum, `${pp}.sum`),
-        bucketCounts: arr(x.bucketCounts, `${pp}.bucketCounts`).map((c, i) => uint(c, `${pp}.bucketCounts[${i}]`)),
-        explicitBounds: arr(x.explicitBounds, `${pp}.explicitBounds`).map((c, i) => num(c, `${pp}.explicitBounds[${i}]`)),
+        bucketCounts: arr(x.bucketCounts, `${pp}.bucketCounts`).map((c, i) =>
+          uint(c, `${pp}.bucketCounts[${i}]`),
+        ),
+        explicitBounds: arr(x.explicitBounds, `${pp}.explicitBounds`).map((c, i) =>
+          num(c, `${pp}.explicitBounds[${i}]`),
+        ),
         exemplars: exemplars(x.exemplars, `${pp}.exemplars`),
         min: optNum(x.min, `${pp}.min`),
         max: optNum(x.max, `${pp}.max`),
@@ -318,13 +382,18 @@ function metric(v: unknown, p: string): Metric {
         sum: num(x.sum, `${pp}.sum`),
         quantileValues: arr(x.quantileValues, `${pp}.quantileValues`).map((q, i) => {
           const qo = obj(q, `${pp}.quantileValues[${i}]`) ?? {};
-          return { quantile: num(qo.quantile, `${pp}.quantileValues[${i}].quantile`), value: num(qo.value, `${pp}.quantileValues[${i}].value`) };
+          return {
+            quantile: num(qo.quantile, `${pp}.quantileValues[${i}].quantile`),
+            value: num(qo.value, `${pp}.quantileValues[${i}].value`),
+          };
         }),
       })),
     };
   }
   // Optional numeric fields that were absent must not appear as `undefined` keys with values.
-  if (d) for (const pt of d.dataPoints as unknown as Array<Record<string, unknown>>) for (const k of ['sum', 'min', 'max']) if (pt[k] === undefined) delete pt[k];
+  if (d)
+    for (const pt of d.dataPoints as unknown as Array<Record<string, unknown>>)
+      for (const k of ['sum', 'min', 'max']) if (pt[k] === undefined) delete pt[k];
   m.data = d;
   return m;
 }
@@ -338,7 +407,11 @@ const LAYOUT = {
 export function decodeJsonRequest<S extends Signal>(signal: S, text: string | Uint8Array): SignalData<S> {
   let root: unknown;
   try {
-    root = JSON.parse(typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
+    root = JSON.parse(
+      typeof text === 'string'
+        ? text
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'),
+    );
   } catch (e) {
     throw new DecodeError(`invalid JSON: ${(e as Error).message}`);
   }
@@ -357,7 +430,9 @@ export function decodeJsonRequest<S extends Signal>(signal: S, text: string | Ui
           return {
             scope: scope(so.scope, `${sp}.scope`),
             schemaUrl: str(so.schemaUrl, `${sp}.schemaUrl`),
-            [ik]: arr(so[ik], `${sp}.${ik}`).map((x, i) => (item as (v: unknown, p: string) => unknown)(x, `${sp}.${ik}[${i}]`)),
+            [ik]: arr(so[ik], `${sp}.${ik}`).map((x, i) =>
+              (item as (v: unknown, p: string) => unknown)(x, `${sp}.${ik}[${i}]`),
+            ),
           };
         }),
       };
@@ -400,7 +475,8 @@ function toJson(v: unknown, key: string): unknown {
     }
     return out;
   }
-  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return v;
 }
 

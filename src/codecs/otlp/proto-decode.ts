@@ -118,7 +118,8 @@ function keyValue(r: Reader, end: number, depth: number): KeyValue {
       value = anyValue(r, vEnd, depth + 1);
       r.pos = vEnd;
       r.end = outer;
-    } else if (tag >>> 3 === 1 || tag >>> 3 === 2) r.fail(`field KeyValue.${tag >>> 3 === 1 ? 'key' : 'value'} has wire type ${tag & 7}, expected 2`);
+    } else if (tag >>> 3 === 1 || tag >>> 3 === 2)
+      r.fail(`field KeyValue.${tag >>> 3 === 1 ? 'key' : 'value'} has wire type ${tag & 7}, expected 2`);
     else r.skip(tag & 7);
   }
   return { key, value };
@@ -166,7 +167,8 @@ function scope(r: Reader, end: number): InstrumentationScope {
 function id(r: Reader, w: number, size: number, field: string, where: () => string): Uint8Array {
   expect(r, w, WIRE_LEN, field);
   const b = r.bytes();
-  if (b.length !== 0 && b.length !== size) throw new DecodeError(`invalid ${field} length ${b.length} (want ${size} or 0) at ${where()}`);
+  if (b.length !== 0 && b.length !== size)
+    throw new DecodeError(`invalid ${field} length ${b.length} (want ${size} or 0) at ${where()}`);
   return b;
 }
 
@@ -287,7 +289,14 @@ function spanEvent(r: Reader, end: number): SpanEvent {
 }
 
 function spanLink(r: Reader, end: number, where: () => string): SpanLink {
-  const l: SpanLink = { traceId: EMPTY, spanId: EMPTY, traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 };
+  const l: SpanLink = {
+    traceId: EMPTY,
+    spanId: EMPTY,
+    traceState: '',
+    attributes: [],
+    droppedAttributesCount: 0,
+    flags: 0,
+  };
   while (r.pos < end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -339,7 +348,12 @@ function grouped<R, S, I>(
             const sIndex = si++;
             scopes.push(
               nested(r1, (r2, e2) => {
-                let sc: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+                let sc: InstrumentationScope = {
+                  name: '',
+                  version: '',
+                  attributes: [],
+                  droppedAttributesCount: 0,
+                };
                 const items: I[] = [];
                 let sUrl = '';
                 while (r2.pos < e2) {
@@ -351,7 +365,15 @@ function grouped<R, S, I>(
                   else if (f2 === 2) {
                     expect(r2, w2, WIRE_LEN, names[2]);
                     const iIndex = items.length;
-                    items.push(nested(r2, (r3, e3) => item(r3, e3, () => `${names[0]}[${rIndex}].${names[1]}[${sIndex}].${names[2]}[${iIndex}]`)));
+                    items.push(
+                      nested(r2, (r3, e3) =>
+                        item(
+                          r3,
+                          e3,
+                          () => `${names[0]}[${rIndex}].${names[1]}[${sIndex}].${names[2]}[${iIndex}]`,
+                        ),
+                      ),
+                    );
                   } else r2.skip(w2);
                 }
                 return makeScope(sc, items, sUrl);
@@ -498,7 +520,13 @@ function repeated(r: Reader, w: number, one: () => number, out: number[], field:
 }
 
 function numberPoint(r: Reader, end: number, where: () => string): NumberDataPoint {
-  const p: NumberDataPoint = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, exemplars: [], flags: 0 };
+  const p: NumberDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    exemplars: [],
+    flags: 0,
+  };
   while (r.pos < end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -520,7 +548,16 @@ function numberPoint(r: Reader, end: number, where: () => string): NumberDataPoi
 }
 
 function histogramPoint(r: Reader, end: number, where: () => string): HistogramDataPoint {
-  const p: HistogramDataPoint = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, bucketCounts: [], explicitBounds: [], exemplars: [], flags: 0 };
+  const p: HistogramDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    bucketCounts: [],
+    explicitBounds: [],
+    exemplars: [],
+    flags: 0,
+  };
   while (r.pos < end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -530,8 +567,10 @@ function histogramPoint(r: Reader, end: number, where: () => string): HistogramD
     else if (f === 3 && w === WIRE_I64) p.timeUnixNano = r.fixed64();
     else if (f === 4 && w === WIRE_I64) p.count = r.fixed64Number();
     else if (f === 5 && w === WIRE_I64) p.sum = r.double();
-    else if (f === 6 && (w === WIRE_LEN || w === WIRE_I64)) repeated(r, w, () => r.fixed64Number(), p.bucketCounts, 'bucket_counts');
-    else if (f === 7 && (w === WIRE_LEN || w === WIRE_I64)) repeated(r, w, () => r.double(), p.explicitBounds, 'explicit_bounds');
+    else if (f === 6 && (w === WIRE_LEN || w === WIRE_I64))
+      repeated(r, w, () => r.fixed64Number(), p.bucketCounts, 'bucket_counts');
+    else if (f === 7 && (w === WIRE_LEN || w === WIRE_I64))
+      repeated(r, w, () => r.double(), p.explicitBounds, 'explicit_bounds');
     else if (f === 8 && w === WIRE_LEN) p.exemplars.push(nested(r, (r2, e2) => exemplar(r2, e2, where)));
     else if (f === 10 && w === WIRE_VARINT) p.flags = r.uint32();
     else if (f === 11 && w === WIRE_I64) p.min = r.double();
@@ -548,7 +587,8 @@ function buckets(r: Reader, end: number): ExponentialHistogramBuckets {
     const f = tag >>> 3;
     const w = tag & 7;
     if (f === 1 && w === WIRE_VARINT) b.offset = r.sint32();
-    else if (f === 2 && (w === WIRE_LEN || w === WIRE_VARINT)) repeated(r, w, () => r.uint64Number(), b.bucketCounts, 'bucket_counts');
+    else if (f === 2 && (w === WIRE_LEN || w === WIRE_VARINT))
+      repeated(r, w, () => r.uint64Number(), b.bucketCounts, 'bucket_counts');
     else r.skip(w);
   }
   return b;
@@ -592,7 +632,15 @@ function expHistogramPoint(r: Reader, end: number, where: () => string): Exponen
 }
 
 function summaryPoint(r: Reader, end: number): SummaryDataPoint {
-  const p: SummaryDataPoint = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [], flags: 0 };
+  const p: SummaryDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    sum: 0,
+    quantileValues: [],
+    flags: 0,
+  };
   while (r.pos < end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -646,7 +694,8 @@ function metricData(r: Reader, end: number, type: MetricData['type'], where: () 
           }
         }),
       );
-    } else if (f === 2 && w === WIRE_VARINT && type !== 'gauge' && type !== 'summary') temporality = r.int32();
+    } else if (f === 2 && w === WIRE_VARINT && type !== 'gauge' && type !== 'summary')
+      temporality = r.int32();
     else if (f === 3 && w === WIRE_VARINT && type === 'sum') monotonic = r.bool();
     else r.skip(w);
   }
@@ -654,17 +703,32 @@ function metricData(r: Reader, end: number, type: MetricData['type'], where: () 
     case 'gauge':
       return { type, dataPoints: points as NumberDataPoint[] };
     case 'sum':
-      return { type, dataPoints: points as NumberDataPoint[], aggregationTemporality: temporality, isMonotonic: monotonic };
+      return {
+        type,
+        dataPoints: points as NumberDataPoint[],
+        aggregationTemporality: temporality,
+        isMonotonic: monotonic,
+      };
     case 'histogram':
       return { type, dataPoints: points as HistogramDataPoint[], aggregationTemporality: temporality };
     case 'exponentialHistogram':
-      return { type, dataPoints: points as ExponentialHistogramDataPoint[], aggregationTemporality: temporality };
+      return {
+        type,
+        dataPoints: points as ExponentialHistogramDataPoint[],
+        aggregationTemporality: temporality,
+      };
     default:
       return { type: 'summary', dataPoints: points as SummaryDataPoint[] };
   }
 }
 
-const DATA_FIELDS: Record<number, MetricData['type']> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponentialHistogram', 11: 'summary' };
+const DATA_FIELDS: Record<number, MetricData['type']> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponentialHistogram',
+  11: 'summary',
+};
 
 function metric(r: Reader, end: number, where: () => string): Metric {
   const m: Metric = { name: '', description: '', unit: '', metadata: [], data: null };

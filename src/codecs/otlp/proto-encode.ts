@@ -120,7 +120,7 @@ class Writer {
     this.pos += 8;
   }
   fixed64Number(v: number): void {
-    this.view.setUint32(this.pos, v % 4294967296 >>> 0, true);
+    this.view.setUint32(this.pos, (v % 4294967296) >>> 0, true);
     this.view.setUint32(this.pos + 4, Math.floor(v / 4294967296) >>> 0, true);
     this.pos += 8;
   }
@@ -292,7 +292,8 @@ function writeAttrs(w: Writer, field: number, attrs: KeyValue[]): void {
 
 function sizeResource(z: Sizer, r: Resource): number {
   const slot = z.open();
-  const n = sizeAttrs(z, r.attributes) + (r.droppedAttributesCount ? 1 + varintSize(r.droppedAttributesCount) : 0);
+  const n =
+    sizeAttrs(z, r.attributes) + (r.droppedAttributesCount ? 1 + varintSize(r.droppedAttributesCount) : 0);
   return z.close(slot, n);
 }
 
@@ -307,7 +308,11 @@ function writeResource(w: Writer, r: Resource): void {
 
 function sizeScope(z: Sizer, s: InstrumentationScope): number {
   const slot = z.open();
-  const n = z.str(s.name) + z.str(s.version) + sizeAttrs(z, s.attributes) + (s.droppedAttributesCount ? 1 + varintSize(s.droppedAttributesCount) : 0);
+  const n =
+    z.str(s.name) +
+    z.str(s.version) +
+    sizeAttrs(z, s.attributes) +
+    (s.droppedAttributesCount ? 1 + varintSize(s.droppedAttributesCount) : 0);
   return z.close(slot, n);
 }
 
@@ -326,7 +331,8 @@ const uintField = (v: number) => (v ? 1 + varintSize(v) : 0);
 function writeUint(w: Writer, t: number, v: number): void {
   if (!v) return;
   w.byte(t);
-  if (v < 0) w.int64Varint(v); // negative enums are 10-byte varints
+  if (v < 0)
+    w.int64Varint(v); // negative enums are 10-byte varints
   else w.varint(v);
 }
 
@@ -385,18 +391,33 @@ function encode<R, S, I>(resources: R[], shape: Shape<R, S, I>): Uint8Array {
 
 function sizeEvent(z: Sizer, e: SpanEvent): number {
   const slot = z.open();
-  const n = (e.timeUnixNano ? 9 : 0) + z.str(e.name) + sizeAttrs(z, e.attributes) + uintField(e.droppedAttributesCount);
+  const n =
+    (e.timeUnixNano ? 9 : 0) +
+    z.str(e.name) +
+    sizeAttrs(z, e.attributes) +
+    uintField(e.droppedAttributesCount);
   return z.close(slot, n);
 }
 
 function sizeLink(z: Sizer, l: SpanLink): number {
   const slot = z.open();
-  const n = bytesField(l.traceId) + bytesField(l.spanId) + z.str(l.traceState) + sizeAttrs(z, l.attributes) + uintField(l.droppedAttributesCount) + (l.flags ? 5 : 0);
+  const n =
+    bytesField(l.traceId) +
+    bytesField(l.spanId) +
+    z.str(l.traceState) +
+    sizeAttrs(z, l.attributes) +
+    uintField(l.droppedAttributesCount) +
+    (l.flags ? 5 : 0);
   return z.close(slot, n);
 }
 
 function sizeSpan(z: Sizer, s: Span): number {
-  let n = bytesField(s.traceId) + bytesField(s.spanId) + z.str(s.traceState) + bytesField(s.parentSpanId) + z.str(s.name);
+  let n =
+    bytesField(s.traceId) +
+    bytesField(s.spanId) +
+    z.str(s.traceState) +
+    bytesField(s.parentSpanId) +
+    z.str(s.name);
   if (s.kind) n += 1 + varintSize(s.kind);
   if (s.startTimeUnixNano) n += 9;
   if (s.endTimeUnixNano) n += 9;
@@ -481,7 +502,10 @@ export function encodeTracesRequest(data: TracesData): Uint8Array {
 // ---- logs ---------------------------------------------------------------------------------
 
 function sizeLog(z: Sizer, l: LogRecord): number {
-  let n = (l.timeUnixNano ? 9 : 0) + (l.severityNumber ? 1 + varintSize(l.severityNumber) : 0) + z.str(l.severityText);
+  let n =
+    (l.timeUnixNano ? 9 : 0) +
+    (l.severityNumber ? 1 + varintSize(l.severityNumber) : 0) +
+    z.str(l.severityText);
   if (Object.keys(l.body).length) {
     const slot = z.open();
     n += z.close(slot, sizeAny(z, l.body));
@@ -559,7 +583,8 @@ function writeExemplar(w: Writer, field: number, e: Exemplar): void {
   w.bytes(tag(5, 2), e.traceId);
 }
 
-const times = (p: { startTimeUnixNano: bigint; timeUnixNano: bigint }) => (p.startTimeUnixNano ? 9 : 0) + (p.timeUnixNano ? 9 : 0);
+const times = (p: { startTimeUnixNano: bigint; timeUnixNano: bigint }) =>
+  (p.startTimeUnixNano ? 9 : 0) + (p.timeUnixNano ? 9 : 0);
 function writeTimes(w: Writer, p: { startTimeUnixNano: bigint; timeUnixNano: bigint }): void {
   if (p.startTimeUnixNano) {
     w.byte(tag(2, 1));
@@ -641,7 +666,9 @@ function sizeBuckets(z: Sizer, b: ExponentialHistogramBuckets): number {
   const slot = z.open();
   let counts = 0;
   for (const c of b.bucketCounts) counts += varintSize(c);
-  const n = (b.offset ? 1 + varintSize(zigzag(b.offset)) : 0) + (b.bucketCounts.length ? 1 + varintSize(counts) + counts : 0);
+  const n =
+    (b.offset ? 1 + varintSize(zigzag(b.offset)) : 0) +
+    (b.bucketCounts.length ? 1 + varintSize(counts) + counts : 0);
   return z.close(slot, n);
 }
 
@@ -752,7 +779,8 @@ function sizeMetric(z: Sizer, m: Metric): number {
       else pn = sizeSummaryPoint(z, p as SummaryDataPoint);
       dn += z.close(ps, pn);
     }
-    if ('aggregationTemporality' in d && d.aggregationTemporality) dn += 1 + varintSize(d.aggregationTemporality);
+    if ('aggregationTemporality' in d && d.aggregationTemporality)
+      dn += 1 + varintSize(d.aggregationTemporality);
     if (d.type === 'sum' && d.isMonotonic) dn += 2;
     n += z.close(slot, dn);
   }

@@ -29,11 +29,17 @@ function lenField(field: number, body: Uint8Array): Buffer {
 }
 
 /** Export<Signal>ServiceResponse { partial_success = 1 { rejected_<items> = 1, error_message = 2 } }. */
-export function encodeExportResponse(signal: Signal, resp: ExportResponse, format: 'proto' | 'json'): Uint8Array | string {
+export function encodeExportResponse(
+  signal: Signal,
+  resp: ExportResponse,
+  format: 'proto' | 'json',
+): Uint8Array | string {
   const partial = resp.rejected > 0 || resp.errorMessage !== '';
   if (format === 'json') {
     if (!partial) return '{}';
-    return JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(resp.rejected), errorMessage: resp.errorMessage } });
+    return JSON.stringify({
+      partialSuccess: { [REJECTED_FIELD[signal]]: String(resp.rejected), errorMessage: resp.errorMessage },
+    });
   }
   if (!partial) return new Uint8Array(0);
   const parts: Buffer[] = [];
@@ -42,7 +48,11 @@ export function encodeExportResponse(signal: Signal, resp: ExportResponse, forma
   return lenField(1, Buffer.concat(parts));
 }
 
-export function decodeExportResponse(signal: Signal, buf: Uint8Array, format: 'proto' | 'json'): ExportResponse {
+export function decodeExportResponse(
+  signal: Signal,
+  buf: Uint8Array,
+  format: 'proto' | 'json',
+): ExportResponse {
   const out: ExportResponse = { rejected: 0, errorMessage: '' };
   if (buf.length === 0) return out;
   if (format === 'json') {
@@ -93,7 +103,13 @@ export function encodeRpcStatus(s: RpcStatus): Uint8Array {
   const parts: Buffer[] = [];
   if (s.code) parts.push(Buffer.from([(1 << 3) | 0, ...varint(s.code >>> 0)]));
   if (s.message) parts.push(lenField(2, Buffer.from(s.message, 'utf8')));
-  for (const d of s.details) parts.push(lenField(3, Buffer.concat([lenField(1, Buffer.from(d.typeUrl, 'utf8')), lenField(2, Buffer.from(d.value))])));
+  for (const d of s.details)
+    parts.push(
+      lenField(
+        3,
+        Buffer.concat([lenField(1, Buffer.from(d.typeUrl, 'utf8')), lenField(2, Buffer.from(d.value))]),
+      ),
+    );
   return Buffer.concat(parts);
 }
 

@@ -21,8 +21,15 @@ const settings = (type: string, dataDir = '/tmp'): CreateSettings => ({
 
 test('health_check answers 503 until ready, 200 when ready, 404 elsewhere', async () => {
   let ready = false;
-  const host: Host = { getExtension: () => undefined, isReady: () => ready, exposition: new ExpositionRegistry() };
-  const ext = healthCheck.create(settings('health_check'), healthCheck.configSchema.parse({ endpoint: '127.0.0.1:0', path: '/health' }));
+  const host: Host = {
+    getExtension: () => undefined,
+    isReady: () => ready,
+    exposition: new ExpositionRegistry(),
+  };
+  const ext = healthCheck.create(
+    settings('health_check'),
+    healthCheck.configSchema.parse({ endpoint: '127.0.0.1:0', path: '/health' }),
+  );
   await ext.start(host);
   try {
     const port = (ext as unknown as { address: { port: number } }).address.port;
@@ -43,7 +50,11 @@ test('file_storage gives each component its own directory under <data-dir>/file_
   const dataDir = mkdtempSync(join(tmpdir(), 'wc-fs-'));
   const ext = fileStorage.create(settings('file_storage', dataDir), fileStorage.configSchema.parse(null));
   await ext.start({} as Host);
-  const dir = await ext.storage!.directoryFor('exporter', { type: 'otlphttp', name: 'a/b', key: 'otlphttp/a/b' });
+  const dir = await ext.storage!.directoryFor('exporter', {
+    type: 'otlphttp',
+    name: 'a/b',
+    key: 'otlphttp/a/b',
+  });
   assert.equal(dir, join(dataDir, 'file_storage', 'exporter_otlphttp_a~002Fb'));
   assert.ok(existsSync(dir));
   assert.equal(safeName('ok-name_1.x'), 'ok-name_1.x');
@@ -52,8 +63,14 @@ test('file_storage gives each component its own directory under <data-dir>/file_
 
 test('file_storage with create_directory: false refuses a missing directory and says what to do', async () => {
   const missing = join(mkdtempSync(join(tmpdir(), 'wc-fs-')), 'nope');
-  const ext = fileStorage.create(settings('file_storage'), fileStorage.configSchema.parse({ directory: missing, create_directory: false }));
-  await assert.rejects(ext.start({} as Host), /cannot use storage directory .*nope: ENOENT \(create it, or set create_directory: true\)/);
+  const ext = fileStorage.create(
+    settings('file_storage'),
+    fileStorage.configSchema.parse({ directory: missing, create_directory: false }),
+  );
+  await assert.rejects(
+    ext.start({} as Host),
+    /cannot use storage directory .*nope: ENOENT \(create it, or set create_directory: true\)/,
+  );
 });
 
 test('bearertokenauth checks the scheme and token, and re-reads a rotated token file', async () => {

@@ -63,10 +63,14 @@ export const factory: ExtensionFactory<FileStorageConfig> = {
       async start() {
         try {
           if (config.create_directory) await mkdir(root, { recursive: true });
-          else if (!(await stat(root)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+          else if (!(await stat(root)).isDirectory())
+            throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
         } catch (e) {
           const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-          throw new Error(`cannot use storage directory ${root}: ${why} (create it, or set create_directory: true)`, { cause: e });
+          throw new Error(
+            `cannot use storage directory ${root}: ${why} (create it, or set create_directory: true)`,
+            { cause: e },
+          );
         }
         settings.logger.debug({ directory: root }, 'file storage ready');
       },
