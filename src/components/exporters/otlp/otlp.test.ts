@@ -46,7 +46,7 @@ function retryInfoStatus(code: number, delayMs: number): Uint8Array {
   return encodeRpcStatus({
     code,
     message: 'slow down',
-    details: [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: encodeRetryInfo(delayMs) }],
+    details: [encodeRetryInfo(delayMs)],
   });
 }
 
@@ -163,7 +163,7 @@ test('partial success: rejected items counted as failed, the rest as sent', asyn
   const sink = await new GrpcSink().start();
   sink.answer = () => ({
     ok: true,
-    body: encodeExportResponse('traces', { rejected: 1, errorMessage: 'bad span' }),
+    body: encodeExportResponse('traces', { rejected: 1, errorMessage: 'bad span' }, 'proto') as Uint8Array,
   });
   const { exp, h } = await exporter({ endpoint: sink.endpoint });
   try {

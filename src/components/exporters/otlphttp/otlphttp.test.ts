@@ -156,7 +156,11 @@ test('200 with partial success: rejected items counted as failed, the rest as se
   sink.answer = () => ({
     status: 200,
     headers: { 'content-type': 'application/x-protobuf' },
-    body: encodeExportResponse('metrics', { rejected: 3, errorMessage: 'points too old' }),
+    body: encodeExportResponse(
+      'metrics',
+      { rejected: 3, errorMessage: 'points too old' },
+      'proto',
+    ) as Uint8Array,
   });
   const { exp, h } = await exporter({ endpoint: sink.url });
   try {
