@@ -2,7 +2,14 @@
 // (leased items still count, so a slow destination can't make the queue grow unbounded).
 // An item larger than the whole capacity is accepted only into an empty queue — otherwise it
 // could never be sent — and refused with QueueFullError otherwise.
-import { QueueClosedError, QueueFullError, type Lease, type QueueItem, type SendQueue, type Sizer } from '../queue/types.ts';
+import {
+  QueueClosedError,
+  QueueFullError,
+  type Lease,
+  type QueueItem,
+  type SendQueue,
+  type Sizer,
+} from '../queue/types.ts';
 
 export function itemSize(sizer: Sizer, item: QueueItem): number {
   return sizer === 'requests' ? 1 : sizer === 'items' ? item.items : item.payload.length;

@@ -19,7 +19,14 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Signal } from '../model/common.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { QueueClosedError, QueueFullError, type Lease, type QueueItem, type SendQueue, type Sizer } from '../queue/types.ts';
+import {
+  QueueClosedError,
+  QueueFullError,
+  type Lease,
+  type QueueItem,
+  type SendQueue,
+  type Sizer,
+} from '../queue/types.ts';
 import { itemSize } from './memory-queue.ts';
 
 const HEADER = 24;
@@ -73,7 +80,8 @@ export class PersistentQueue implements SendQueue {
   private ackEntries = 0;
   private readonly waiters: Array<(l: Lease | null) => void> = [];
   private closed = false;
-  private pendingWrites: Array<{ rec: Rec; bytes: Buffer; resolve: () => void; reject: (e: Error) => void }> = [];
+  private pendingWrites: Array<{ rec: Rec; bytes: Buffer; resolve: () => void; reject: (e: Error) => void }> =
+    [];
   private writing = false;
   private readonly readFh = new Map<string, FileHandle>();
   /** Records dropped at open because they were torn or corrupt. */
@@ -117,7 +125,10 @@ export class PersistentQueue implements SendQueue {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number(readFileSync(path, 'utf8').trim());
         if (lockedHere.has(this.directory) || (pid && pid !== process.pid && alive(pid))) {
-          throw new Error(`queue directory ${this.directory} is in use by process ${pid}; give each process and exporter its own directory`, { cause: e });
+          throw new Error(
+            `queue directory ${this.directory} is in use by process ${pid}; give each process and exporter its own directory`,
+            { cause: e },
+          );
         }
         unlinkSync(path); // stale lock from a dead process
       }
@@ -157,13 +168,24 @@ export class PersistentQueue implements SendQueue {
         if (!r) break;
         this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
         if (acked.has(r.seq)) seg.acked.push(r.seq);
-        else recs.push({ seq: r.seq, segment: seg, offset: off, length: r.length, signal: r.signal, items: r.items });
+        else
+          recs.push({
+            seq: r.seq,
+            segment: seg,
+            offset: off,
+            length: r.length,
+            signal: r.signal,
+            items: r.items,
+          });
         off += HEADER + r.length;
       }
       if (off < data.length) {
         this.corruptedRecords++;
         this.truncatedBytes += data.length - off;
-        this.logger?.warn({ segment: path, bytes: data.length - off }, 'queue segment has a torn or corrupt tail; cutting it off');
+        this.logger?.warn(
+          { segment: path, bytes: data.length - off },
+          'queue segment has a torn or corrupt tail; cutting it off',
+        );
         const fh = await open(path, 'r+');
         await fh.truncate(off);
         await fh.close();
@@ -187,11 +209,19 @@ export class PersistentQueue implements SendQueue {
     await rename(join(this.directory, 'acks.log.tmp'), join(this.directory, 'acks.log'));
     this.ackEntries = liveAcks.length;
     this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
-    if (this.ready.length) this.logger?.info({ records: this.ready.length, directory: this.directory }, 'replaying queued data from disk');
+    if (this.ready.length)
+      this.logger?.info(
+        { records: this.ready.length, directory: this.directory },
+        'replaying queued data from disk',
+      );
   }
 
   private recSize(r: Rec): number {
-    return itemSize(this.sizer, { signal: r.signal, items: r.items, payload: { length: r.length } as Uint8Array });
+    return itemSize(this.sizer, {
+      signal: r.signal,
+      items: r.items,
+      payload: { length: r.length } as Uint8Array,
+    });
   }
 
   // ---- writing ----
@@ -204,7 +234,14 @@ export class PersistentQueue implements SendQueue {
     const seq = this.nextSeq++;
     const bytes = encodeRecord(seq, item);
     // The segment and offset are assigned when the batch is written.
-    const rec: Rec = { seq, segment: undefined as unknown as Segment, offset: 0, length: item.payload.length, signal: item.signal, items: item.items };
+    const rec: Rec = {
+      seq,
+      segment: undefined as unknown as Segment,
+      offset: 0,
+      length: item.payload.length,
+      signal: item.signal,
+      items: item.items,
+    };
     await new Promise<void>((resolve, reject) => {
       this.pendingWrites.push({ rec, bytes, resolve, reject });
       void this.flush();
@@ -237,7 +274,8 @@ export class PersistentQueue implements SendQueue {
           cur.seg.live += batch.length;
           for (const p of batch) p.resolve();
         } catch (e) {
-          for (const p of batch) p.reject(new Error(`cannot write to queue directory ${this.directory}: ${(e as Error).message}`));
+          for (const p of batch)
+            p.reject(new Error(`cannot write to queue directory ${this.directory}: ${(e as Error).message}`));
         }
       }
     } finally {
@@ -283,7 +321,10 @@ export class PersistentQueue implements SendQueue {
         try {
           return await this.lease(rec);
         } catch (e) {
-          this.logger?.error({ err: (e as Error).message, seq: rec.seq }, 'cannot read a queued record; skipping it');
+          this.logger?.error(
+            { err: (e as Error).message, seq: rec.seq },
+            'cannot read a queued record; skipping it',
+          );
           this.settle(rec);
           continue;
         }
@@ -313,10 +354,12 @@ export class PersistentQueue implements SendQueue {
         const b = Buffer.alloc(8);
         b.writeBigUInt64LE(BigInt(rec.seq));
         // The ack is best-effort durable: a lost ack means one redelivery, never a loss.
-        this.ackWrites = this.ackWrites.then(() => this.acksFh?.write(b)).then(
-          () => {},
-          () => {},
-        );
+        this.ackWrites = this.ackWrites
+          .then(() => this.acksFh?.write(b))
+          .then(
+            () => {},
+            () => {},
+          );
         this.ackEntries++;
         this.maybeCompactAcks();
       },
@@ -338,18 +381,20 @@ export class PersistentQueue implements SendQueue {
     let live = 0;
     for (const seg of this.segments) live += seg.acked.length;
     if (this.ackEntries < 4096 || this.ackEntries < live * 4) return;
-    this.ackWrites = this.ackWrites.then(async () => {
-      const all: number[] = [];
-      for (const seg of this.segments) for (const a of seg.acked) all.push(a);
-      const buf = Buffer.alloc(all.length * 8);
-      all.forEach((x, i) => buf.writeBigUInt64LE(BigInt(x), i * 8));
-      const tmp = join(this.directory, 'acks.log.tmp');
-      writeFileSync(tmp, buf);
-      await this.acksFh?.close();
-      await rename(tmp, join(this.directory, 'acks.log'));
-      this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
-      this.ackEntries = all.length;
-    }).catch((e: Error) => this.logger?.warn({ err: e.message }, 'ack log compaction failed'));
+    this.ackWrites = this.ackWrites
+      .then(async () => {
+        const all: number[] = [];
+        for (const seg of this.segments) for (const a of seg.acked) all.push(a);
+        const buf = Buffer.alloc(all.length * 8);
+        all.forEach((x, i) => buf.writeBigUInt64LE(BigInt(x), i * 8));
+        const tmp = join(this.directory, 'acks.log.tmp');
+        writeFileSync(tmp, buf);
+        await this.acksFh?.close();
+        await rename(tmp, join(this.directory, 'acks.log'));
+        this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
+        this.ackEntries = all.length;
+      })
+      .catch((e: Error) => this.logger?.warn({ err: e.message }, 'ack log compaction failed'));
   }
 
   /** A record is finished: free its capacity and delete its segment once nothing in it is live. */
@@ -384,7 +429,8 @@ export class PersistentQueue implements SendQueue {
 
   async bytesOnDisk(): Promise<number> {
     let n = 0;
-    for (const s of this.segments) n += (await stat(join(this.directory, s.name)).catch(() => ({ size: 0 }))).size;
+    for (const s of this.segments)
+      n += (await stat(join(this.directory, s.name)).catch(() => ({ size: 0 }))).size;
     return n;
   }
 
@@ -437,7 +483,10 @@ function encodeRecord(seq: number, item: QueueItem): Buffer {
   return b;
 }
 
-function parseRecord(data: Buffer, off: number): { seq: number; length: number; signal: Signal; items: number } | undefined {
+function parseRecord(
+  data: Buffer,
+  off: number,
+): { seq: number; length: number; signal: Signal; items: number } | undefined {
   if (off + HEADER > data.length) return undefined;
   if (data[off] !== MAGIC0 || data[off + 1] !== MAGIC1 || data[off + 2] !== VERSION) return undefined;
   const signal = SIGNALS[data[off + 3]!];
@@ -447,6 +496,9 @@ function parseRecord(data: Buffer, off: number): { seq: number; length: number; 
   const items = data.readUInt32LE(off + 8);
   const seq = Number(data.readBigUInt64LE(off + 12));
   const crc = data.readUInt32LE(off + 20);
-  if (crc32(data.subarray(off + HEADER, off + HEADER + length), crc32(data.subarray(off + 2, off + 20))) !== crc) return undefined;
+  if (
+    crc32(data.subarray(off + HEADER, off + HEADER + length), crc32(data.subarray(off + 2, off + 20))) !== crc
+  )
+    return undefined;
   return { seq, length, signal, items };
 }

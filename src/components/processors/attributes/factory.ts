@@ -1,7 +1,12 @@
 // `attributes`: applies attribute actions to span, log record and metric data point
 // attributes, optionally only to items matching `include` and not matching `exclude`.
 import { z } from 'zod';
-import { actionSchema, anyToString, AttributeActions, type ActionConfig } from '../../../attraction/actions.ts';
+import {
+  actionSchema,
+  anyToString,
+  AttributeActions,
+  type ActionConfig,
+} from '../../../attraction/actions.ts';
 import { section } from '../../../config/schema-helpers.ts';
 import type { KeyValue, Signal } from '../../../model/common.ts';
 import type { LogsData } from '../../../model/logs.ts';
@@ -42,18 +47,44 @@ export const factory: ProcessorFactory<AttributesConfig> = {
         for (const r of (data as TracesData).resourceSpans)
           for (const ss of r.scopeSpans)
             for (const sp of ss.spans)
-              if (selected(() => ({ resource: r.resource.attributes, scope: ss.scope, attributes: sp.attributes, spanName: sp.name, spanKind: sp.kind }))) actions.apply(sp.attributes, ctx);
+              if (
+                selected(() => ({
+                  resource: r.resource.attributes,
+                  scope: ss.scope,
+                  attributes: sp.attributes,
+                  spanName: sp.name,
+                  spanKind: sp.kind,
+                }))
+              )
+                actions.apply(sp.attributes, ctx);
       } else if (signal === 'logs') {
         for (const r of (data as LogsData).resourceLogs)
           for (const sl of r.scopeLogs)
             for (const lr of sl.logRecords)
-              if (selected(() => ({ resource: r.resource.attributes, scope: sl.scope, attributes: lr.attributes, severityText: lr.severityText, body: anyToString(lr.body) }))) actions.apply(lr.attributes, ctx);
+              if (
+                selected(() => ({
+                  resource: r.resource.attributes,
+                  scope: sl.scope,
+                  attributes: lr.attributes,
+                  severityText: lr.severityText,
+                  body: anyToString(lr.body),
+                }))
+              )
+                actions.apply(lr.attributes, ctx);
       } else {
         for (const r of (data as MetricsData).resourceMetrics)
           for (const sm of r.scopeMetrics)
             for (const m of sm.metrics)
               for (const p of (m.data?.dataPoints ?? []) as Array<{ attributes: KeyValue[] }>)
-                if (selected(() => ({ resource: r.resource.attributes, scope: sm.scope, attributes: p.attributes, metricName: m.name }))) actions.apply(p.attributes, ctx);
+                if (
+                  selected(() => ({
+                    resource: r.resource.attributes,
+                    scope: sm.scope,
+                    attributes: p.attributes,
+                    metricName: m.name,
+                  }))
+                )
+                  actions.apply(p.attributes, ctx);
       }
     };
     return {

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { anyToString } from '../../../attraction/actions.ts';
 import type { InstrumentationScope, KeyValue } from '../../../model/common.ts';
 
-const kv = z.strictObject({ key: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]).optional() });
+const kv = z.strictObject({
+  key: z.string().min(1),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+});
 
 export const matchSchema = z
   .strictObject({
@@ -21,12 +24,21 @@ export const matchSchema = z
   })
   .superRefine((m, ctx) => {
     if (m.match_type !== 'regexp') return;
-    const all = [...(m.services ?? []), ...(m.span_names ?? []), ...(m.log_bodies ?? []), ...(m.metric_names ?? []), ...(m.log_severity_texts ?? [])];
+    const all = [
+      ...(m.services ?? []),
+      ...(m.span_names ?? []),
+      ...(m.log_bodies ?? []),
+      ...(m.metric_names ?? []),
+      ...(m.log_severity_texts ?? []),
+    ];
     for (const p of all) {
       try {
         new RegExp(p);
       } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `"${p}" is not a valid regular expression: ${(e as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${p}" is not a valid regular expression: ${(e as Error).message}`,
+        });
       }
     }
   });
@@ -44,7 +56,14 @@ export interface Subject {
   metricName?: string;
 }
 
-const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 
 export class Matcher {
   private readonly cfg: MatchConfig;
@@ -81,13 +100,30 @@ export class Matcher {
     const service = s.resource.find((kv) => kv.key === 'service.name');
     if (!this.any(c.services, service ? anyToString(service.value) : undefined)) return false;
     if (!this.any(c.span_names, s.spanName)) return false;
-    if (c.span_kinds && (s.spanKind === undefined || !c.span_kinds.some((k) => k === KIND_NAMES[s.spanKind!] || k.toLowerCase() === KIND_NAMES[s.spanKind!]!.slice(10).toLowerCase()))) return false;
+    if (
+      c.span_kinds &&
+      (s.spanKind === undefined ||
+        !c.span_kinds.some(
+          (k) =>
+            k === KIND_NAMES[s.spanKind!] ||
+            k.toLowerCase() === KIND_NAMES[s.spanKind!]!.slice(10).toLowerCase(),
+        ))
+    )
+      return false;
     if (!this.any(c.log_severity_texts, s.severityText)) return false;
     if (!this.any(c.log_bodies, s.body)) return false;
     if (!this.any(c.metric_names, s.metricName)) return false;
     if (!this.kvs(c.attributes, s.attributes)) return false;
     if (!this.kvs(c.resources, s.resource)) return false;
-    if (c.libraries && !c.libraries.some((l) => this.test(l.name, s.scope.name) && (l.version === undefined || this.test(l.version, s.scope.version)))) return false;
+    if (
+      c.libraries &&
+      !c.libraries.some(
+        (l) =>
+          this.test(l.name, s.scope.name) &&
+          (l.version === undefined || this.test(l.version, s.scope.version)),
+      )
+    )
+      return false;
     return true;
   }
 }

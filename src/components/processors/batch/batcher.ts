@@ -39,7 +39,8 @@ export class Batcher<S extends Signal> {
   async add(data: SignalData<S>): Promise<void> {
     const n = itemCount(this.signal, data);
     if (n === 0) return;
-    while (this.items + this.inflightItems >= this.bound) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    while (this.items + this.inflightItems >= this.bound)
+      await new Promise<void>((r) => this.spaceWaiters.push(r));
     const done = new Promise<void>((resolve, reject) => this.tickets.push({ resolve, reject }));
     appendData(this.signal, this.data, data);
     this.items += n;

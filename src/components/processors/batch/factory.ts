@@ -22,7 +22,9 @@ export const factory: ProcessorFactory<BatchConfig> = {
       let b = batchers.get(id);
       if (!b) {
         if (keys.length && batchers.size >= cfg.metadata_cardinality_limit) {
-          throw new PermanentError(`batch: more than metadata_cardinality_limit (${cfg.metadata_cardinality_limit}) distinct values of ${cfg.metadata_keys.join(', ')}`);
+          throw new PermanentError(
+            `batch: more than metadata_cardinality_limit (${cfg.metadata_cardinality_limit}) distinct values of ${cfg.metadata_keys.join(', ')}`,
+          );
         }
         const meta = Object.fromEntries(keys.map((k, i) => [k, values[i]!]).filter(([, v]) => v !== ''));
         b = new Batcher(signal, cfg, next, keys.length ? { metadata: meta } : {});

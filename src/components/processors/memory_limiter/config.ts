@@ -9,7 +9,10 @@ export const configSchema = section({
   limit_percentage: z.number().int().min(1).max(100).optional(),
   spike_limit_percentage: z.number().int().min(0).max(100).optional(),
 })
-  .refine((c) => c.check_interval > 0, { message: 'check_interval must be greater than 0', path: ['check_interval'] })
+  .refine((c) => c.check_interval > 0, {
+    message: 'check_interval must be greater than 0',
+    path: ['check_interval'],
+  })
   .refine((c) => c.limit_mib !== undefined || c.limit_percentage !== undefined, {
     message: 'set limit_mib (MiB) or limit_percentage (of the container or machine memory)',
     path: ['limit_mib'],
@@ -18,12 +21,21 @@ export const configSchema = section({
     message: 'set either limit_mib or limit_percentage, not both',
     path: ['limit_percentage'],
   })
-  .refine((c) => c.spike_limit_mib === undefined || c.limit_mib === undefined || c.spike_limit_mib < c.limit_mib, {
-    message: 'spike_limit_mib must be smaller than limit_mib',
-    path: ['spike_limit_mib'],
-  })
-  .refine((c) => c.spike_limit_percentage === undefined || c.limit_percentage === undefined || c.spike_limit_percentage < c.limit_percentage, {
-    message: 'spike_limit_percentage must be smaller than limit_percentage',
-    path: ['spike_limit_percentage'],
-  });
+  .refine(
+    (c) => c.spike_limit_mib === undefined || c.limit_mib === undefined || c.spike_limit_mib < c.limit_mib,
+    {
+      message: 'spike_limit_mib must be smaller than limit_mib',
+      path: ['spike_limit_mib'],
+    },
+  )
+  .refine(
+    (c) =>
+      c.spike_limit_percentage === undefined ||
+      c.limit_percentage === undefined ||
+      c.spike_limit_percentage < c.limit_percentage,
+    {
+      message: 'spike_limit_percentage must be smaller than limit_percentage',
+      path: ['spike_limit_percentage'],
+    },
+  );
 export type MemoryLimiterConfig = z.infer<typeof configSchema>;

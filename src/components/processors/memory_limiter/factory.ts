@@ -5,7 +5,13 @@
 // growing until the kernel kills us. Put it first in a pipeline.
 import type { Signal } from '../../../model/common.ts';
 import { itemCount, type SignalData } from '../../../model/signal.ts';
-import type { ConsumeContext, Consumer, CreateSettings, Processor, ProcessorFactory } from '../../../pipeline/component.ts';
+import type {
+  ConsumeContext,
+  Consumer,
+  CreateSettings,
+  Processor,
+  ProcessorFactory,
+} from '../../../pipeline/component.ts';
 import { RetryableError } from '../../../pipeline/errors.ts';
 import { forceGc } from '../../../util/gc.ts';
 import { configSchema, type MemoryLimiterConfig } from './config.ts';
@@ -61,7 +67,10 @@ class Limiter {
   check(): void {
     this.measure();
     const was = this.pressure;
-    if ((this.current >= this.limits.soft || this.rss >= this.limits.hard) && Date.now() - this.lastGc >= Math.max(1000, this.interval)) {
+    if (
+      (this.current >= this.limits.soft || this.rss >= this.limits.hard) &&
+      Date.now() - this.lastGc >= Math.max(1000, this.interval)
+    ) {
       // Garbage (e.g. from refused requests) is the usual excess: collect before judging,
       // at most once a second because a full collection of a large heap takes a while.
       this.lastGc = Date.now();
@@ -70,9 +79,19 @@ class Limiter {
     this.pressure = this.current >= this.limits.soft;
     const mib = (n: number) => Math.round(n / 1048576);
     if (this.pressure && !was) {
-      this.settings.logger.warn({ memory_mib: mib(this.current), soft_limit_mib: mib(this.limits.soft), hard_limit_mib: mib(this.limits.hard) }, 'memory above the soft limit: refusing data until it drops');
+      this.settings.logger.warn(
+        {
+          memory_mib: mib(this.current),
+          soft_limit_mib: mib(this.limits.soft),
+          hard_limit_mib: mib(this.limits.hard),
+        },
+        'memory above the soft limit: refusing data until it drops',
+      );
     } else if (!this.pressure && was) {
-      this.settings.logger.info({ memory_mib: mib(this.current) }, 'memory back under the soft limit: accepting data again');
+      this.settings.logger.info(
+        { memory_mib: mib(this.current) },
+        'memory back under the soft limit: accepting data again',
+      );
     }
   }
 
@@ -118,15 +137,32 @@ export const factory: ProcessorFactory<MemoryLimiterConfig> = {
   signals: ['traces', 'metrics', 'logs'],
   mutatesData: false,
   configSchema,
-  create<S extends Signal>(settings: CreateSettings, cfg: MemoryLimiterConfig, signal: S, next: Consumer<S>): Processor<S> {
+  create<S extends Signal>(
+    settings: CreateSettings,
+    cfg: MemoryLimiterConfig,
+    signal: S,
+    next: Consumer<S>,
+  ): Processor<S> {
     const key = `${settings.id.key}:${JSON.stringify(cfg)}`;
     let limiter = limiters.get(key);
     if (!limiter) {
       limiter = new Limiter(settings, cfg, memoryReaderForTests.read ?? processMemory);
       limiters.set(key, limiter);
-      settings.telemetry.observe('memory_limiter_memory_bytes', 'Memory judged at the last check: live data plus the runtime footprint measured at start.', () => limiter!.current);
-      settings.telemetry.observe('memory_limiter_soft_limit_bytes', 'Above this, data is refused.', () => limiter!.limits.soft);
-      settings.telemetry.observe('memory_limiter_hard_limit_bytes', 'The configured memory limit.', () => limiter!.limits.hard);
+      settings.telemetry.observe(
+        'memory_limiter_memory_bytes',
+        'Memory judged at the last check: live data plus the runtime footprint measured at start.',
+        () => limiter!.current,
+      );
+      settings.telemetry.observe(
+        'memory_limiter_soft_limit_bytes',
+        'Above this, data is refused.',
+        () => limiter!.limits.soft,
+      );
+      settings.telemetry.observe(
+        'memory_limiter_hard_limit_bytes',
+        'The configured memory limit.',
+        () => limiter!.limits.hard,
+      );
     }
     const l = limiter;
     return {

@@ -7,7 +7,10 @@ import type { MemoryLimiterConfig } from './config.ts';
 const MiB = 1024 * 1024;
 
 /** cgroup v2 memory.max, else cgroup v1 memory.limit_in_bytes, else undefined. "max" and absurd values mean no limit. */
-export function cgroupLimit(read: (path: string) => string = (p) => readFileSync(p, 'utf8'), root = '/sys/fs/cgroup'): number | undefined {
+export function cgroupLimit(
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+  root = '/sys/fs/cgroup',
+): number | undefined {
   for (const path of [`${root}/memory.max`, `${root}/memory/memory.limit_in_bytes`]) {
     try {
       const text = read(path).trim();
@@ -26,7 +29,10 @@ export interface Limits {
   soft: number;
 }
 
-export function computeLimits(cfg: MemoryLimiterConfig, total: () => number = () => Math.min(cgroupLimit() ?? Infinity, totalmem())): Limits {
+export function computeLimits(
+  cfg: MemoryLimiterConfig,
+  total: () => number = () => Math.min(cgroupLimit() ?? Infinity, totalmem()),
+): Limits {
   let hard: number;
   let spike: number;
   if (cfg.limit_mib !== undefined) {

@@ -10,10 +10,15 @@ import type { SignalData } from '../../../model/signal.ts';
 import type { TracesData } from '../../../model/traces.ts';
 import type { ConsumeContext, Consumer, Processor, ProcessorFactory } from '../../../pipeline/component.ts';
 
-const configSchema = section({ attributes: z.array(actionSchema).min(1, 'list at least one action under attributes') });
+const configSchema = section({
+  attributes: z.array(actionSchema).min(1, 'list at least one action under attributes'),
+});
 type ResourceConfig = { attributes: ActionConfig[] };
 
-export function resourcesOf(signal: Signal, data: SignalData): Array<{ resource: { attributes: KeyValue[] } }> {
+export function resourcesOf(
+  signal: Signal,
+  data: SignalData,
+): Array<{ resource: { attributes: KeyValue[] } }> {
   if (signal === 'traces') return (data as TracesData).resourceSpans;
   if (signal === 'metrics') return (data as MetricsData).resourceMetrics;
   return (data as LogsData).resourceLogs;
