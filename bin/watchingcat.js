@@ -9,7 +9,7 @@
 // npm package), re-run this same command with the project's Node so `npx watchingcat`
 // works right after `npm ci` on any machine.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RUNTIME_FLAGS = ['--max-semi-space-size=4'];
 const major = Number(process.versions.node.split('.')[0]);
 
+/**
+ * Run the JavaScript that `npm ci` builds into dist/ (the `prepare` script) when it is at least
+ * as new as every source file: Node's TypeScript stripper costs ~30 MiB of resident memory per
+ * process. Otherwise — a source file edited since the build, or no build — run the sources.
+ */
+function builtIsCurrent() {
+  if (process.env.WATCHINGCAT_FROM_SOURCE === '1') return false;
+  const stamp = join(here, '..', 'dist', '.built');
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  const src = join(here, '..', 'src');
+  for (const e of readdirSync(src, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.ts') && statSync(join(e.parentPath, e.name)).mtimeMs > built) return false;
+  }
+  return true;
+}
+
 if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
-  await import('../src/cli/main.ts');
+  if (builtIsCurrent()) await import('../dist/src/cli/main.js');
+  else await import('../src/cli/main.ts');
 } else {
   const projectNode = join(here, '..', 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(projectNode)) {
