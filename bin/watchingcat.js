@@ -29,7 +29,8 @@ function builtIsCurrent() {
   const built = statSync(stamp).mtimeMs;
   const src = join(here, '..', 'src');
   for (const e of readdirSync(src, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith('.ts') && statSync(join(e.parentPath, e.name)).mtimeMs > built) return false;
+    if (e.isFile() && e.name.endsWith('.ts') && statSync(join(e.parentPath, e.name)).mtimeMs > built)
+      return false;
   }
   return true;
 }
