@@ -2,45 +2,11 @@
 // only ever produce a ConfigError (with a message), never another exception or a hang.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
-import { Registry } from '../pipeline/registry.ts';
-import type { AnyFactory } from '../pipeline/component.ts';
-import { duration, hostPort, section } from './schema-helpers.ts';
 import { parseConfigText, resolveConfig } from './load.ts';
 import { ConfigError } from './issues.ts';
+import { fakeRegistry } from './testdata/fake-registry.ts';
 
-const noop = { async start() {}, async shutdown() {} };
-const registry = new Registry([
-  {
-    kind: 'receiver',
-    type: 'otlp',
-    signals: ['traces', 'metrics', 'logs'],
-    configSchema: section({
-      protocols: section({
-        http: section({ endpoint: hostPort().default('0.0.0.0:4318') }).optional(),
-      }).optional(),
-    }),
-    create: () => noop,
-  },
-  {
-    kind: 'processor',
-    type: 'batch',
-    signals: ['traces', 'metrics', 'logs'],
-    mutatesData: false,
-    configSchema: section({
-      timeout: duration().default(200),
-      send_batch_size: z.number().int().positive().default(8192),
-    }),
-    create: () => ({ ...noop, consume: async () => {} }),
-  },
-  {
-    kind: 'exporter',
-    type: 'debug',
-    signals: ['traces', 'metrics', 'logs'],
-    configSchema: section({ verbosity: z.enum(['basic', 'normal', 'detailed']).default('basic') }),
-    create: () => ({ ...noop, consumer: () => ({ consume: async () => {} }) }),
-  },
-] as AnyFactory[]);
+const registry = fakeRegistry();
 
 const SEED = `receivers:
   otlp:
