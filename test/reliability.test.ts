@@ -33,6 +33,18 @@ function persistentExporter(sinkUrl: string): string {
       queue_size: 536870912`;
 }
 
+/** An agent that batches and exports to `url` through a persistent queue that retries for ever. */
+function durableAgent(url: string, batchTimeoutMs: number) {
+  return startInstance({
+    processors: `  batch:\n    timeout: ${batchTimeoutMs}ms`,
+    pipelineProcessors: ['batch'],
+    exporters: persistentExporter(url),
+    pipelineExporters: ['otlphttp'],
+    extensions: '  file_storage:',
+    serviceExtensions: ['file_storage'],
+  });
+}
+
 function missing(acked: Set<string>, received: string[]): string[] {
   const got = new Set(received);
   return [...acked].filter((n) => !got.has(n));
@@ -43,14 +55,7 @@ test(
   { timeout: 120_000 },
   async () => {
     const sink = await new OtlpSink().start();
-    const agent = await startInstance({
-      processors: '  batch:\n    timeout: 100ms',
-      pipelineProcessors: ['batch'],
-      exporters: persistentExporter(sink.url),
-      pipelineExporters: ['otlphttp'],
-      extensions: '  file_storage:',
-      serviceExtensions: ['file_storage'],
-    });
+    const agent = await durableAgent(sink.url, 100);
     const acked = new Set<string>();
     let refused = 0;
     let stopSending = false;
@@ -99,14 +104,7 @@ test(
     const port = await freePort();
     const sink = new OtlpSink();
     sink.port = port; // destination not running yet: everything stays queued
-    const agent = await startInstance({
-      processors: '  batch:\n    timeout: 50ms',
-      pipelineProcessors: ['batch'],
-      exporters: persistentExporter(`http://127.0.0.1:${port}`),
-      pipelineExporters: ['otlphttp'],
-      extensions: '  file_storage:',
-      serviceExtensions: ['file_storage'],
-    });
+    const agent = await durableAgent(`http://127.0.0.1:${port}`, 50);
     const acked = new Set<string>();
     await Promise.all(
       Array.from({ length: 4 }, async (_, w) => {
@@ -141,14 +139,7 @@ test(
   async () => {
     const sink = await new OtlpSink().start();
     sink.delayMs = 20;
-    const agent = await startInstance({
-      processors: '  batch:\n    timeout: 50ms',
-      pipelineProcessors: ['batch'],
-      exporters: persistentExporter(sink.url),
-      pipelineExporters: ['otlphttp'],
-      extensions: '  file_storage:',
-      serviceExtensions: ['file_storage'],
-    });
+    const agent = await durableAgent(sink.url, 50);
     const acked = new Set<string>();
     let stop = false;
     let seq = 0;
