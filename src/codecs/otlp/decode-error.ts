@@ -5,3 +5,9 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/**
+ * Prefix of DecodeErrors that wrap an unexpected exception inside a decoder (a decoder bug, not
+ * bad input); the contract "only DecodeError" holds either way, and tests look for the prefix.
+ */
+export const INTERNAL_ERROR = 'internal decoder error';

@@ -1,178 +1,325 @@
-// OTLP/JSON (the protobuf JSON mapping with OTLP's exceptions): lowerCamelCase keys, trace and
-// span ids as hex, bytes values as base64, 64-bit integers as decimal strings (numbers are also
-// accepted on input), enums as integers (names also accepted). Unknown fields are ignored and
-// null means absent. Wrong types throw DecodeError naming the JSON path.
+// OTLP/JSON: the protobuf JSON mapping with OTLP's exceptions.
+//
+// Decoding (JSON.parse, then a walk into the model):
+// - keys are lowerCamelCase; the original snake_case names are accepted too (protobuf JSON
+//   parsers must accept both); unknown keys are ignored; `null` means absent;
+// - trace/span ids are hex (either case; `""` is empty), bytesValue is base64 (standard or
+//   URL-safe, padding optional);
+// - 64-bit integers are decimal strings, and JSON numbers are accepted too; other integers are
+//   numbers, and decimal strings are accepted too; doubles are numbers or "NaN"/"Infinity"/
+//   "-Infinity" (or numeric strings);
+// - enums are integers; their names (e.g. "SPAN_KIND_SERVER") are accepted too;
+// - a oneof with several members present takes the first in field-number order;
+// - wrong types throw DecodeError naming the JSON path, e.g.
+//   `resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: expected an integer string`;
+//   invalid JSON or UTF-8 also throw DecodeError, and nothing else is ever thrown.
+//
+// Encoding writes lowerCamelCase keys, omits default values (as the decoder restores them),
+// writes 64-bit integers as strings and non-finite doubles as their string names.
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Signal } from '../../model/common.ts';
-import type { LogRecord } from '../../model/logs.ts';
+import type { LogRecord, LogsData } from '../../model/logs.ts';
 import type {
   Exemplar,
   ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
   Metric,
   MetricData,
+  MetricsData,
   NumberDataPoint,
+  SummaryDataPoint,
+  ValueAtQuantile,
 } from '../../model/metrics.ts';
 import type { SignalData } from '../../model/signal.ts';
-import type { Span, SpanEvent, SpanLink } from '../../model/traces.ts';
-import { DecodeError } from './decode-error.ts';
+import type { Span, SpanEvent, SpanLink, TracesData } from '../../model/traces.ts';
+import { DecodeError, INTERNAL_ERROR } from './decode-error.ts';
 
 type J = Record<string, unknown>;
-const EMPTY = new Uint8Array(0);
-const MAX_DEPTH = 32;
 
-function bad(path: string, what: string): never {
-  throw new DecodeError(`${path}: ${what}`);
+/** Deepest AnyValue nesting accepted (attribute values are depth 1), as in the protobuf decoder. */
+const MAX_ANY_DEPTH = 64;
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+// ---- the JSON path, for error messages ------------------------------------------------------
+// A stack of keys and indices (module state is safe: decoding is synchronous, not re-entered).
+const path: (string | number)[] = [];
+
+function pathString(): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? p : `.${p}`;
+  return s === '' ? '(root)' : s;
 }
 
-function obj(v: unknown, path: string): J | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) bad(path, 'expected an object');
-  return v as J;
+/** Throws DecodeError for the value at the current path plus `key`. */
+function bad(key: string, what: string): never {
+  if (key !== '') path.push(key);
+  const at = pathString();
+  if (key !== '') path.pop();
+  throw new DecodeError(`${at}: ${what}`);
 }
 
-function arr(v: unknown, path: string): unknown[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) bad(path, 'expected an array');
+// ---- field readers: each takes the parent object and the field's two names -------------------
+
+/** The field's value by its JSON name or its proto name; null counts as absent. */
+function get(o: J, camel: string, snake: string): unknown {
+  let v = o[camel];
+  if (v === undefined && snake !== camel) v = o[snake];
+  return v === null ? undefined : v;
+}
+
+function isObject(v: unknown): v is J {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function objectField(o: J, camel: string, snake: string): J | undefined {
+  const v = get(o, camel, snake);
+  if (v === undefined) return undefined;
+  if (!isObject(v)) bad(camel, 'expected an object');
   return v;
 }
 
-function str(v: unknown, path: string): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') bad(path, 'expected a string');
+function arrayField(o: J, camel: string, snake: string): unknown[] {
+  const v = get(o, camel, snake);
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) bad(camel, 'expected an array');
   return v;
 }
 
-function bool(v: unknown, path: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') bad(path, 'expected true or false');
+function stringField(o: J, camel: string, snake: string): string {
+  const v = get(o, camel, snake);
+  if (v === undefined) return '';
+  if (typeof v !== 'string') bad(camel, 'expected a string');
   return v;
 }
 
-function num(v: unknown, path: string): number {
-  if (v === undefined || v === null) return 0;
+function boolField(o: J, camel: string, snake: string): boolean {
+  const v = get(o, camel, snake);
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') bad(camel, 'expected true or false');
+  return v;
+}
+
+const DECIMAL = /^-?[0-9]+$/;
+
+/** An integer from a JSON number or decimal string, within [min, max]. */
+function integer(v: unknown, key: string, min: number, max: number, what: string): number {
+  let n: number;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && DECIMAL.test(v)) n = Number(v);
+  else bad(key, `expected ${what}`);
+  if (!Number.isInteger(n) || n < min || n > max) bad(key, `expected ${what}`);
+  return n;
+}
+
+function uint32Field(o: J, camel: string, snake: string): number {
+  const v = get(o, camel, snake);
+  return v === undefined ? 0 : integer(v, camel, 0, 0xffffffff, 'a non-negative 32-bit integer');
+}
+
+function int32Field(o: J, camel: string, snake: string): number {
+  const v = get(o, camel, snake);
+  return v === undefined ? 0 : integer(v, camel, -0x80000000, 0x7fffffff, 'a 32-bit integer');
+}
+
+const U64_MAX = 0xffffffffffffffffn;
+const I64_MIN = -0x8000000000000000n;
+const I64_MAX = 0x7fffffffffffffffn;
+
+/** A 64-bit integer from a decimal string or a JSON number, as a bigint within [min, max]. */
+function int64Big(v: unknown, key: string, min: bigint, max: bigint): bigint {
+  let b: bigint;
+  if (typeof v === 'string' && DECIMAL.test(v) && v.length <= 21) b = BigInt(v);
+  else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
+  else bad(key, 'expected an integer string');
+  if (b < min || b > max) bad(key, 'integer out of 64-bit range');
+  return b;
+}
+
+/** fixed64 nanosecond timestamps: bigint. */
+function nanosField(o: J, camel: string, snake: string): bigint {
+  const v = get(o, camel, snake);
+  if (v === undefined) return 0n;
+  return int64Big(v, camel, 0n, U64_MAX);
+}
+
+/** int64 / sfixed64 values: a number when safe, else a bigint. */
+function int64Value(v: unknown, key: string): number | bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  const b = int64Big(v, key, I64_MIN, I64_MAX);
+  const n = Number(b);
+  return Number.isSafeInteger(n) ? n : b;
+}
+
+/** uint64 / fixed64 counts: numbers (exact up to 2^53). */
+function countValue(v: unknown, key: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  return Number(int64Big(v, key, 0n, U64_MAX));
+}
+
+function countField(o: J, camel: string, snake: string): number {
+  const v = get(o, camel, snake);
+  return v === undefined ? 0 : countValue(v, camel);
+}
+
+function doubleValue(v: unknown, key: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
     if (v === 'NaN') return NaN;
     if (v === 'Infinity') return Infinity;
     if (v === '-Infinity') return -Infinity;
     const n = Number(v);
-    if (v.trim() !== '' && !Number.isNaN(n)) return n;
+    if (v.trim() !== '' && Number.isFinite(n)) return n;
   }
-  bad(path, 'expected a number');
+  bad(key, 'expected a number');
 }
 
-const INT_RE = /^-?\d{1,20}$/;
-
-/** int64 as number when safe else bigint; accepts numbers and decimal strings. */
-function int64(v: unknown, path: string): number | bigint {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) bad(path, 'expected an integer');
-    return v;
-  }
-  if (typeof v === 'string' && INT_RE.test(v)) {
-    const n = Number(v);
-    if (Number.isSafeInteger(n)) return n;
-    const b = BigInt(v);
-    if (b > 0xffffffffffffffffn || b < -0x8000000000000000n) bad(path, 'integer out of 64-bit range');
-    return BigInt.asIntN(64, b);
-  }
-  bad(path, 'expected an integer string');
+function doubleField(o: J, camel: string, snake: string): number {
+  const v = get(o, camel, snake);
+  return v === undefined ? 0 : doubleValue(v, camel);
 }
 
-/** Unsigned 64-bit nanosecond timestamps → bigint. */
-function nanos(v: unknown, path: string): bigint {
-  if (v === undefined || v === null) return 0n;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return BigInt(v);
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
-    const b = BigInt(v);
-    if (b > 0xffffffffffffffffn) bad(path, 'timestamp out of 64-bit range');
-    return b;
+function optionalDouble(o: J, camel: string, snake: string): number | undefined {
+  const v = get(o, camel, snake);
+  return v === undefined ? undefined : doubleValue(v, camel);
+}
+
+function enumField(o: J, camel: string, snake: string, names: Record<string, number>): number {
+  const v = get(o, camel, snake);
+  if (v === undefined) return 0;
+  if (typeof v === 'string' && Object.hasOwn(names, v)) return names[v]!;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff) return v;
+  bad(camel, 'expected an enum name or a 32-bit integer');
+}
+
+/** Nibble value of an ASCII hex digit (either case), or -1. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+  NIBBLE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+function idField(o: J, camel: string, snake: string, size: number): Uint8Array {
+  const v = get(o, camel, snake);
+  if (v === undefined || v === '') return NO_BYTES;
+  if (typeof v !== 'string' || v.length !== size * 2) bad(camel, `expected ${size * 2} hex digits`);
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    const hi = v.charCodeAt(2 * i);
+    const lo = v.charCodeAt(2 * i + 1);
+    const h = hi < 128 ? NIBBLE[hi]! : -1;
+    const l = lo < 128 ? NIBBLE[lo]! : -1;
+    if (h < 0 || l < 0) bad(camel, `expected ${size * 2} hex digits`);
+    out[i] = (h << 4) | l;
   }
-  bad(path, 'expected an integer string');
+  return out;
 }
 
-function uint(v: unknown, path: string): number {
-  const n = int64(v, path);
-  if (typeof n === 'bigint' || n < 0) bad(path, 'expected a non-negative integer');
-  return n;
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+function base64Value(v: unknown, key: string): Uint8Array {
+  if (typeof v !== 'string' || !BASE64.test(v)) bad(key, 'expected base64');
+  const data = v.replace(/=+$/, '');
+  if (data.length % 4 === 1) bad(key, 'expected base64');
+  return Uint8Array.from(Buffer.from(data, 'base64'));
 }
 
-function enumValue(v: unknown, names: Record<string, number>, path: string): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string') {
-    if (v in names) return names[v]!;
-    if (/^-?\d+$/.test(v)) return Number(v);
+/** Each element of an array field, with the path kept right. */
+function each<T>(o: J, camel: string, snake: string, fn: (v: unknown) => T): T[] {
+  const arr = arrayField(o, camel, snake);
+  const out: T[] = [];
+  path.push(camel);
+  for (let i = 0; i < arr.length; i++) {
+    path.push(i);
+    out.push(fn(arr[i]));
+    path.pop();
   }
-  bad(path, `expected one of ${Object.keys(names).join(', ')} or an integer`);
+  path.pop();
+  return out;
 }
 
-function hexId(v: unknown, size: number, path: string): Uint8Array {
-  const s = str(v, path);
-  if (s === '') return EMPTY;
-  if (s.length !== size * 2 || !/^[0-9a-fA-F]+$/.test(s)) bad(path, `expected ${size * 2} hex digits`);
-  return Buffer.from(s, 'hex');
-}
-
-function base64(v: unknown, path: string): Uint8Array {
-  const s = str(v, path);
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) bad(path, 'expected base64');
-  return Buffer.from(s, 'base64');
-}
-
-function anyValue(v: unknown, path: string, depth: number): AnyValue {
-  if (depth > MAX_DEPTH) bad(path, `nested deeper than ${MAX_DEPTH}`);
-  const o = obj(v, path);
-  if (!o) return {};
-  if (o.stringValue != null) return { stringValue: str(o.stringValue, `${path}.stringValue`) };
-  if (o.boolValue != null) return { boolValue: bool(o.boolValue, `${path}.boolValue`) };
-  if (o.intValue != null) return { intValue: int64(o.intValue, `${path}.intValue`) };
-  if (o.doubleValue != null) return { doubleValue: num(o.doubleValue, `${path}.doubleValue`) };
-  if (o.bytesValue != null) return { bytesValue: base64(o.bytesValue, `${path}.bytesValue`) };
-  if (o.arrayValue != null) {
-    const a = obj(o.arrayValue, `${path}.arrayValue`)!;
-    return {
-      arrayValue: {
-        values: arr(a.values, `${path}.arrayValue.values`).map((x, i) =>
-          anyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
-        ),
-      },
-    };
+/** An array element that must be an object (null counts as an empty one). */
+function element(v: unknown): J {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) {
+    const at = pathString();
+    throw new DecodeError(`${at}: expected an object`);
   }
-  if (o.kvlistValue != null) {
-    const k = obj(o.kvlistValue, `${path}.kvlistValue`)!;
-    return { kvlistValue: { values: attrs(k.values, `${path}.kvlistValue.values`, depth + 1) } };
+  return v;
+}
+
+/** A nested message field: runs `fn` on it (or on `{}` when absent) with the path extended. */
+function nested<T>(o: J, camel: string, snake: string, fn: (m: J) => T): T {
+  const m = objectField(o, camel, snake) ?? {};
+  path.push(camel);
+  const out = fn(m);
+  path.pop();
+  return out;
+}
+
+// ---- common messages ---------------------------------------------------------------------
+
+function anyValue(o: J, depth: number): AnyValue {
+  if (depth > MAX_ANY_DEPTH) {
+    const at = pathString();
+    throw new DecodeError(`${at}: AnyValue nested deeper than ${MAX_ANY_DEPTH} levels`);
   }
+  let v = get(o, 'stringValue', 'string_value');
+  if (v !== undefined) return { stringValue: stringField(o, 'stringValue', 'string_value') };
+  v = get(o, 'boolValue', 'bool_value');
+  if (v !== undefined) return { boolValue: boolField(o, 'boolValue', 'bool_value') };
+  v = get(o, 'intValue', 'int_value');
+  if (v !== undefined) return { intValue: int64Value(v, 'intValue') };
+  v = get(o, 'doubleValue', 'double_value');
+  if (v !== undefined) return { doubleValue: doubleValue(v, 'doubleValue') };
+  v = get(o, 'arrayValue', 'array_value');
+  if (v !== undefined) {
+    const values = nested(o, 'arrayValue', 'array_value', (a) =>
+      each(a, 'values', 'values', (x) => anyValue(element(x), depth + 1)),
+    );
+    return { arrayValue: { values } };
+  }
+  v = get(o, 'kvlistValue', 'kvlist_value');
+  if (v !== undefined) {
+    const values = nested(o, 'kvlistValue', 'kvlist_value', (k) =>
+      each(k, 'values', 'values', (x) => keyValue(element(x), depth + 1)),
+    );
+    return { kvlistValue: { values } };
+  }
+  v = get(o, 'bytesValue', 'bytes_value');
+  if (v !== undefined) return { bytesValue: base64Value(v, 'bytesValue') };
   return {};
 }
 
-function attrs(v: unknown, path: string, depth = 0): KeyValue[] {
-  return arr(v, path).map((x, i) => {
-    const p = `${path}[${i}]`;
-    const o = obj(x, p) ?? {};
-    return { key: str(o.key, `${p}.key`), value: anyValue(o.value, `${p}.value`, depth + 1) };
-  });
-}
-
-function resource(v: unknown, path: string): Resource {
-  const o = obj(v, path) ?? {};
+function keyValue(o: J, depth: number): KeyValue {
   return {
-    attributes: attrs(o.attributes, `${path}.attributes`),
-    droppedAttributesCount: uint(o.droppedAttributesCount, `${path}.droppedAttributesCount`),
+    key: stringField(o, 'key', 'key'),
+    value: nested(o, 'value', 'value', (v) => anyValue(v, depth)),
   };
 }
 
-function scope(v: unknown, path: string): InstrumentationScope {
-  const o = obj(v, path) ?? {};
+function attributes(o: J, camel: string, snake: string): KeyValue[] {
+  return each(o, camel, snake, (x) => keyValue(element(x), 1));
+}
+
+function resource(o: J): Resource {
   return {
-    name: str(o.name, `${path}.name`),
-    version: str(o.version, `${path}.version`),
-    attributes: attrs(o.attributes, `${path}.attributes`),
-    droppedAttributesCount: uint(o.droppedAttributesCount, `${path}.droppedAttributesCount`),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
   };
 }
 
-const SPAN_KIND = {
+function scope(o: J): InstrumentationScope {
+  return {
+    name: stringField(o, 'name', 'name'),
+    version: stringField(o, 'version', 'version'),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
+  };
+}
+
+// ---- enums -----------------------------------------------------------------------------------
+
+const SPAN_KIND: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0,
   SPAN_KIND_INTERNAL: 1,
   SPAN_KIND_SERVER: 2,
@@ -180,306 +327,653 @@ const SPAN_KIND = {
   SPAN_KIND_PRODUCER: 4,
   SPAN_KIND_CONSUMER: 5,
 };
-const STATUS_CODE = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
-const TEMPORALITY = {
+const STATUS_CODE: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+const TEMPORALITY: Record<string, number> = {
   AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
   AGGREGATION_TEMPORALITY_DELTA: 1,
   AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
 };
 const SEVERITY: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
-['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].forEach((n, i) => {
+for (const [i, n] of ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].entries()) {
   SEVERITY[`SEVERITY_NUMBER_${n}`] = i * 4 + 1;
   for (let k = 2; k <= 4; k++) SEVERITY[`SEVERITY_NUMBER_${n}${k}`] = i * 4 + k;
-});
+}
 
-function span(v: unknown, p: string): Span {
-  const o = obj(v, p) ?? {};
-  const st = obj(o.status, `${p}.status`) ?? {};
+// ---- traces ---------------------------------------------------------------------------------
+
+function span(o: J): Span {
   return {
-    traceId: hexId(o.traceId, 16, `${p}.traceId`),
-    spanId: hexId(o.spanId, 8, `${p}.spanId`),
-    traceState: str(o.traceState, `${p}.traceState`),
-    parentSpanId: hexId(o.parentSpanId, 8, `${p}.parentSpanId`),
-    flags: uint(o.flags, `${p}.flags`),
-    name: str(o.name, `${p}.name`),
-    kind: enumValue(o.kind, SPAN_KIND, `${p}.kind`),
-    startTimeUnixNano: nanos(o.startTimeUnixNano, `${p}.startTimeUnixNano`),
-    endTimeUnixNano: nanos(o.endTimeUnixNano, `${p}.endTimeUnixNano`),
-    attributes: attrs(o.attributes, `${p}.attributes`),
-    droppedAttributesCount: uint(o.droppedAttributesCount, `${p}.droppedAttributesCount`),
-    events: arr(o.events, `${p}.events`).map((x, i): SpanEvent => {
-      const ep = `${p}.events[${i}]`;
-      const e = obj(x, ep) ?? {};
-      return {
-        timeUnixNano: nanos(e.timeUnixNano, `${ep}.timeUnixNano`),
-        name: str(e.name, `${ep}.name`),
-        attributes: attrs(e.attributes, `${ep}.attributes`),
-        droppedAttributesCount: uint(e.droppedAttributesCount, `${ep}.droppedAttributesCount`),
-      };
-    }),
-    droppedEventsCount: uint(o.droppedEventsCount, `${p}.droppedEventsCount`),
-    links: arr(o.links, `${p}.links`).map((x, i): SpanLink => {
-      const lp = `${p}.links[${i}]`;
-      const l = obj(x, lp) ?? {};
-      return {
-        traceId: hexId(l.traceId, 16, `${lp}.traceId`),
-        spanId: hexId(l.spanId, 8, `${lp}.spanId`),
-        traceState: str(l.traceState, `${lp}.traceState`),
-        attributes: attrs(l.attributes, `${lp}.attributes`),
-        droppedAttributesCount: uint(l.droppedAttributesCount, `${lp}.droppedAttributesCount`),
-        flags: uint(l.flags, `${lp}.flags`),
-      };
-    }),
-    droppedLinksCount: uint(o.droppedLinksCount, `${p}.droppedLinksCount`),
-    status: {
-      message: str(st.message, `${p}.status.message`),
-      code: enumValue(st.code, STATUS_CODE, `${p}.status.code`),
-    },
+    traceId: idField(o, 'traceId', 'trace_id', 16),
+    spanId: idField(o, 'spanId', 'span_id', 8),
+    traceState: stringField(o, 'traceState', 'trace_state'),
+    parentSpanId: idField(o, 'parentSpanId', 'parent_span_id', 8),
+    flags: uint32Field(o, 'flags', 'flags'),
+    name: stringField(o, 'name', 'name'),
+    kind: enumField(o, 'kind', 'kind', SPAN_KIND),
+    startTimeUnixNano: nanosField(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+    endTimeUnixNano: nanosField(o, 'endTimeUnixNano', 'end_time_unix_nano'),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
+    events: each(o, 'events', 'events', (x) => event(element(x))),
+    droppedEventsCount: uint32Field(o, 'droppedEventsCount', 'dropped_events_count'),
+    links: each(o, 'links', 'links', (x) => link(element(x))),
+    droppedLinksCount: uint32Field(o, 'droppedLinksCount', 'dropped_links_count'),
+    status: nested(o, 'status', 'status', (st) => ({
+      message: stringField(st, 'message', 'message'),
+      code: enumField(st, 'code', 'code', STATUS_CODE),
+    })),
   };
 }
 
-function logRecord(v: unknown, p: string): LogRecord {
-  const o = obj(v, p) ?? {};
+function event(o: J): SpanEvent {
   return {
-    timeUnixNano: nanos(o.timeUnixNano, `${p}.timeUnixNano`),
-    observedTimeUnixNano: nanos(o.observedTimeUnixNano, `${p}.observedTimeUnixNano`),
-    severityNumber: enumValue(o.severityNumber, SEVERITY, `${p}.severityNumber`),
-    severityText: str(o.severityText, `${p}.severityText`),
-    body: anyValue(o.body, `${p}.body`, 0),
-    attributes: attrs(o.attributes, `${p}.attributes`),
-    droppedAttributesCount: uint(o.droppedAttributesCount, `${p}.droppedAttributesCount`),
-    flags: uint(o.flags, `${p}.flags`),
-    traceId: hexId(o.traceId, 16, `${p}.traceId`),
-    spanId: hexId(o.spanId, 8, `${p}.spanId`),
-    eventName: str(o.eventName, `${p}.eventName`),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    name: stringField(o, 'name', 'name'),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
   };
 }
 
-function optNum(v: unknown, path: string): number | undefined {
-  return v === undefined || v === null ? undefined : num(v, path);
+function link(o: J): SpanLink {
+  return {
+    traceId: idField(o, 'traceId', 'trace_id', 16),
+    spanId: idField(o, 'spanId', 'span_id', 8),
+    traceState: stringField(o, 'traceState', 'trace_state'),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
+    flags: uint32Field(o, 'flags', 'flags'),
+  };
 }
 
-function numberValue(o: J, p: string, target: { asDouble?: number; asInt?: number | bigint }): void {
-  if (o.asDouble != null) target.asDouble = num(o.asDouble, `${p}.asDouble`);
-  else if (o.asInt != null) target.asInt = int64(o.asInt, `${p}.asInt`);
+// ---- logs -----------------------------------------------------------------------------------
+
+function logRecord(o: J): LogRecord {
+  return {
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    observedTimeUnixNano: nanosField(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
+    severityNumber: enumField(o, 'severityNumber', 'severity_number', SEVERITY),
+    severityText: stringField(o, 'severityText', 'severity_text'),
+    body: nested(o, 'body', 'body', (b) => anyValue(b, 1)),
+    attributes: attributes(o, 'attributes', 'attributes'),
+    droppedAttributesCount: uint32Field(o, 'droppedAttributesCount', 'dropped_attributes_count'),
+    flags: uint32Field(o, 'flags', 'flags'),
+    traceId: idField(o, 'traceId', 'trace_id', 16),
+    spanId: idField(o, 'spanId', 'span_id', 8),
+    eventName: stringField(o, 'eventName', 'event_name'),
+  };
 }
 
-function exemplars(v: unknown, p: string): Exemplar[] {
-  return arr(v, p).map((x, i) => {
-    const ep = `${p}[${i}]`;
-    const o = obj(x, ep) ?? {};
-    const e: Exemplar = {
-      filteredAttributes: attrs(o.filteredAttributes, `${ep}.filteredAttributes`),
-      timeUnixNano: nanos(o.timeUnixNano, `${ep}.timeUnixNano`),
-      spanId: hexId(o.spanId, 8, `${ep}.spanId`),
-      traceId: hexId(o.traceId, 16, `${ep}.traceId`),
-    };
-    numberValue(o, ep, e);
-    return e;
+// ---- metrics --------------------------------------------------------------------------------
+
+/** Sets asDouble or asInt (the oneof) on `target` when present. */
+function numberValue(o: J, target: { asDouble?: number; asInt?: number | bigint }): void {
+  const d = get(o, 'asDouble', 'as_double');
+  if (d !== undefined) {
+    target.asDouble = doubleValue(d, 'asDouble');
+    return;
+  }
+  const i = get(o, 'asInt', 'as_int');
+  if (i !== undefined) target.asInt = int64Value(i, 'asInt');
+}
+
+function exemplar(o: J): Exemplar {
+  const e: Exemplar = {
+    filteredAttributes: attributes(o, 'filteredAttributes', 'filtered_attributes'),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    spanId: idField(o, 'spanId', 'span_id', 8),
+    traceId: idField(o, 'traceId', 'trace_id', 16),
+  };
+  numberValue(o, e);
+  return e;
+}
+
+function exemplars(o: J): Exemplar[] {
+  return each(o, 'exemplars', 'exemplars', (x) => exemplar(element(x)));
+}
+
+function numberPoint(o: J): NumberDataPoint {
+  const p: NumberDataPoint = {
+    attributes: attributes(o, 'attributes', 'attributes'),
+    startTimeUnixNano: nanosField(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    exemplars: exemplars(o),
+    flags: uint32Field(o, 'flags', 'flags'),
+  };
+  numberValue(o, p);
+  return p;
+}
+
+/** Optional doubles exist as keys only when present. */
+function setOptional(p: { sum?: number; min?: number; max?: number }, o: J): void {
+  const sum = optionalDouble(o, 'sum', 'sum');
+  if (sum !== undefined) p.sum = sum;
+  const min = optionalDouble(o, 'min', 'min');
+  if (min !== undefined) p.min = min;
+  const max = optionalDouble(o, 'max', 'max');
+  if (max !== undefined) p.max = max;
+}
+
+function histogramPoint(o: J): HistogramDataPoint {
+  const p: HistogramDataPoint = {
+    attributes: attributes(o, 'attributes', 'attributes'),
+    startTimeUnixNano: nanosField(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    count: countField(o, 'count', 'count'),
+    bucketCounts: each(o, 'bucketCounts', 'bucket_counts', (x) => countValue(x, '')),
+    explicitBounds: each(o, 'explicitBounds', 'explicit_bounds', (x) => doubleValue(x, '')),
+    exemplars: exemplars(o),
+    flags: uint32Field(o, 'flags', 'flags'),
+  };
+  setOptional(p, o);
+  return p;
+}
+
+function buckets(o: J): ExponentialHistogramBuckets {
+  return {
+    offset: int32Field(o, 'offset', 'offset'),
+    bucketCounts: each(o, 'bucketCounts', 'bucket_counts', (x) => countValue(x, '')),
+  };
+}
+
+function expPoint(o: J): ExponentialHistogramDataPoint {
+  const p: ExponentialHistogramDataPoint = {
+    attributes: attributes(o, 'attributes', 'attributes'),
+    startTimeUnixNano: nanosField(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    count: countField(o, 'count', 'count'),
+    scale: int32Field(o, 'scale', 'scale'),
+    zeroCount: countField(o, 'zeroCount', 'zero_count'),
+    positive: nested(o, 'positive', 'positive', buckets),
+    negative: nested(o, 'negative', 'negative', buckets),
+    flags: uint32Field(o, 'flags', 'flags'),
+    exemplars: exemplars(o),
+    zeroThreshold: doubleField(o, 'zeroThreshold', 'zero_threshold'),
+  };
+  setOptional(p, o);
+  return p;
+}
+
+function quantile(o: J): ValueAtQuantile {
+  return { quantile: doubleField(o, 'quantile', 'quantile'), value: doubleField(o, 'value', 'value') };
+}
+
+function summaryPoint(o: J): SummaryDataPoint {
+  return {
+    attributes: attributes(o, 'attributes', 'attributes'),
+    startTimeUnixNano: nanosField(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+    timeUnixNano: nanosField(o, 'timeUnixNano', 'time_unix_nano'),
+    count: countField(o, 'count', 'count'),
+    sum: doubleField(o, 'sum', 'sum'),
+    quantileValues: each(o, 'quantileValues', 'quantile_values', (x) => quantile(element(x))),
+    flags: uint32Field(o, 'flags', 'flags'),
+  };
+}
+
+function points<P>(d: J, fn: (o: J) => P): P[] {
+  return each(d, 'dataPoints', 'data_points', (x) => fn(element(x)));
+}
+
+function temporality(d: J): number {
+  return enumField(d, 'aggregationTemporality', 'aggregation_temporality', TEMPORALITY);
+}
+
+function metricData(o: J): MetricData | null {
+  if (get(o, 'gauge', 'gauge') !== undefined)
+    return nested(o, 'gauge', 'gauge', (d) => ({ type: 'gauge', dataPoints: points(d, numberPoint) }));
+  if (get(o, 'sum', 'sum') !== undefined)
+    return nested(o, 'sum', 'sum', (d) => ({
+      type: 'sum',
+      dataPoints: points(d, numberPoint),
+      aggregationTemporality: temporality(d),
+      isMonotonic: boolField(d, 'isMonotonic', 'is_monotonic'),
+    }));
+  if (get(o, 'histogram', 'histogram') !== undefined)
+    return nested(o, 'histogram', 'histogram', (d) => ({
+      type: 'histogram',
+      dataPoints: points(d, histogramPoint),
+      aggregationTemporality: temporality(d),
+    }));
+  if (get(o, 'exponentialHistogram', 'exponential_histogram') !== undefined)
+    return nested(o, 'exponentialHistogram', 'exponential_histogram', (d) => ({
+      type: 'exponentialHistogram',
+      dataPoints: points(d, expPoint),
+      aggregationTemporality: temporality(d),
+    }));
+  if (get(o, 'summary', 'summary') !== undefined)
+    return nested(o, 'summary', 'summary', (d) => ({ type: 'summary', dataPoints: points(d, summaryPoint) }));
+  return null;
+}
+
+function metric(o: J): Metric {
+  return {
+    name: stringField(o, 'name', 'name'),
+    description: stringField(o, 'description', 'description'),
+    unit: stringField(o, 'unit', 'unit'),
+    metadata: attributes(o, 'metadata', 'metadata'),
+    data: metricData(o),
+  };
+}
+
+// ---- request layout ---------------------------------------------------------------------------
+
+interface JsonLayout {
+  /** JSON and proto names of the resource groups, scope groups and items. */
+  names: readonly [string, string, string, string, string, string];
+  item(o: J): unknown;
+}
+
+const LAYOUTS: Record<Signal, JsonLayout> = {
+  traces: {
+    names: ['resourceSpans', 'resource_spans', 'scopeSpans', 'scope_spans', 'spans', 'spans'],
+    item: span,
+  },
+  metrics: {
+    names: ['resourceMetrics', 'resource_metrics', 'scopeMetrics', 'scope_metrics', 'metrics', 'metrics'],
+    item: metric,
+  },
+  logs: {
+    names: ['resourceLogs', 'resource_logs', 'scopeLogs', 'scope_logs', 'logRecords', 'log_records'],
+    item: logRecord,
+  },
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes an Export<Signal>ServiceRequest in OTLP/JSON (text, or UTF-8 bytes). */
+export function decodeJsonRequest<S extends Signal>(signal: S, text: string | Uint8Array): SignalData<S> {
+  let source: string;
+  if (typeof text === 'string') source = text;
+  else {
+    try {
+      source = utf8.decode(text);
+    } catch {
+      throw new DecodeError('invalid JSON: the body is not valid UTF-8');
+    }
+  }
+  let root: unknown;
+  try {
+    // A byte order mark is not JSON, but harmless (TextDecoder already drops it from bytes).
+    root = JSON.parse(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+  } catch (e) {
+    throw new DecodeError(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const [rc, rs, sc, ss, ic, is] = LAYOUTS[signal].names;
+  const item = LAYOUTS[signal].item;
+  path.length = 0;
+  try {
+    if (!isObject(root)) throw new DecodeError('(root): expected an object');
+    const groups = each(root, rc, rs, (r) => {
+      const ro = element(r);
+      return {
+        resource: nested(ro, 'resource', 'resource', resource),
+        [sc]: each(ro, sc, ss, (s) => {
+          const so = element(s);
+          return {
+            scope: nested(so, 'scope', 'scope', scope),
+            [ic]: each(so, ic, is, (x) => item(element(x))),
+            schemaUrl: stringField(so, 'schemaUrl', 'schema_url'),
+          };
+        }),
+        schemaUrl: stringField(ro, 'schemaUrl', 'schema_url'),
+      };
+    });
+    return { [rc]: groups } as unknown as SignalData<S>;
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    // Defensive: nothing else should escape, but only DecodeError may. The prefix marks a
+    // decoder bug (the fuzz tests look for it).
+    throw new DecodeError(
+      `${INTERNAL_ERROR} at ${pathString()}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  } finally {
+    path.length = 0;
+  }
+}
+
+// ---- encoding -------------------------------------------------------------------------------
+
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i]!]!;
+  return s;
+}
+
+function base64(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+}
+
+/** A double as OTLP/JSON writes it: non-finite values by name, −0 as "-0" (JSON numbers lose it). */
+function dbl(v: number): number | string {
+  if (v === 0 && 1 / v < 0) return '-0';
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** +0 is a double's default; −0 and NaN are kept. */
+function isZero(v: number): boolean {
+  return v === 0 && 1 / v > 0;
+}
+
+function anyJson(v: AnyValue): J {
+  const a = v as {
+    stringValue?: string;
+    boolValue?: boolean;
+    intValue?: number | bigint;
+    doubleValue?: number;
+    bytesValue?: Uint8Array;
+    arrayValue?: { values: AnyValue[] };
+    kvlistValue?: { values: KeyValue[] };
+  };
+  if (a.stringValue !== undefined) return { stringValue: a.stringValue };
+  if (a.intValue !== undefined) return { intValue: String(a.intValue) };
+  if (a.boolValue !== undefined) return { boolValue: a.boolValue };
+  if (a.doubleValue !== undefined) return { doubleValue: dbl(a.doubleValue) };
+  if (a.arrayValue !== undefined) return { arrayValue: { values: a.arrayValue.values.map(anyJson) } };
+  if (a.kvlistValue !== undefined) return { kvlistValue: { values: a.kvlistValue.values.map(kvJson) } };
+  if (a.bytesValue !== undefined) return { bytesValue: base64(a.bytesValue) };
+  return {};
+}
+
+function kvJson(kv: KeyValue): J {
+  return { key: kv.key, value: anyJson(kv.value) };
+}
+
+/** Sets `key` on `o` unless `v` is the default (0, '', empty list/bytes, 0n). */
+function put(o: J, key: string, v: unknown): void {
+  if (v === 0 || v === '' || v === 0n || v === false) return;
+  if (Array.isArray(v) && v.length === 0) return;
+  o[key] = v;
+}
+
+function putAttrs(o: J, key: string, attrs: KeyValue[]): void {
+  if (attrs.length !== 0) o[key] = attrs.map(kvJson);
+}
+
+function putId(o: J, key: string, id: Uint8Array): void {
+  if (id.length !== 0) o[key] = hex(id);
+}
+
+function putNanos(o: J, key: string, v: bigint | number): void {
+  if (v != 0) o[key] = String(v);
+}
+
+function resourceJson(r: Resource): J {
+  const o: J = {};
+  putAttrs(o, 'attributes', r.attributes);
+  put(o, 'droppedAttributesCount', r.droppedAttributesCount);
+  return o;
+}
+
+function scopeJson(s: InstrumentationScope): J {
+  const o: J = {};
+  put(o, 'name', s.name);
+  put(o, 'version', s.version);
+  putAttrs(o, 'attributes', s.attributes);
+  put(o, 'droppedAttributesCount', s.droppedAttributesCount);
+  return o;
+}
+
+function spanJson(s: Span): J {
+  const o: J = {};
+  putId(o, 'traceId', s.traceId);
+  putId(o, 'spanId', s.spanId);
+  put(o, 'traceState', s.traceState);
+  putId(o, 'parentSpanId', s.parentSpanId);
+  put(o, 'flags', s.flags);
+  put(o, 'name', s.name);
+  put(o, 'kind', s.kind);
+  putNanos(o, 'startTimeUnixNano', s.startTimeUnixNano);
+  putNanos(o, 'endTimeUnixNano', s.endTimeUnixNano);
+  putAttrs(o, 'attributes', s.attributes);
+  put(o, 'droppedAttributesCount', s.droppedAttributesCount);
+  if (s.events.length !== 0)
+    o.events = s.events.map((e) => {
+      const eo: J = {};
+      putNanos(eo, 'timeUnixNano', e.timeUnixNano);
+      put(eo, 'name', e.name);
+      putAttrs(eo, 'attributes', e.attributes);
+      put(eo, 'droppedAttributesCount', e.droppedAttributesCount);
+      return eo;
+    });
+  put(o, 'droppedEventsCount', s.droppedEventsCount);
+  if (s.links.length !== 0)
+    o.links = s.links.map((l) => {
+      const lo: J = {};
+      putId(lo, 'traceId', l.traceId);
+      putId(lo, 'spanId', l.spanId);
+      put(lo, 'traceState', l.traceState);
+      putAttrs(lo, 'attributes', l.attributes);
+      put(lo, 'droppedAttributesCount', l.droppedAttributesCount);
+      put(lo, 'flags', l.flags);
+      return lo;
+    });
+  put(o, 'droppedLinksCount', s.droppedLinksCount);
+  if (s.status.code !== 0 || s.status.message !== '') {
+    const st: J = {};
+    put(st, 'message', s.status.message);
+    put(st, 'code', s.status.code);
+    o.status = st;
+  }
+  return o;
+}
+
+function isEmptyValue(v: AnyValue): boolean {
+  for (const _ in v) return false;
+  return true;
+}
+
+function logJson(l: LogRecord): J {
+  const o: J = {};
+  putNanos(o, 'timeUnixNano', l.timeUnixNano);
+  putNanos(o, 'observedTimeUnixNano', l.observedTimeUnixNano);
+  put(o, 'severityNumber', l.severityNumber);
+  put(o, 'severityText', l.severityText);
+  if (!isEmptyValue(l.body)) o.body = anyJson(l.body);
+  putAttrs(o, 'attributes', l.attributes);
+  put(o, 'droppedAttributesCount', l.droppedAttributesCount);
+  put(o, 'flags', l.flags);
+  putId(o, 'traceId', l.traceId);
+  putId(o, 'spanId', l.spanId);
+  put(o, 'eventName', l.eventName);
+  return o;
+}
+
+function putValue(o: J, p: { asDouble?: number; asInt?: number | bigint }): void {
+  if (p.asDouble !== undefined) o.asDouble = dbl(p.asDouble);
+  else if (p.asInt !== undefined) o.asInt = String(p.asInt);
+}
+
+function exemplarJson(e: Exemplar): J {
+  const o: J = {};
+  putAttrs(o, 'filteredAttributes', e.filteredAttributes);
+  putNanos(o, 'timeUnixNano', e.timeUnixNano);
+  putValue(o, e);
+  putId(o, 'spanId', e.spanId);
+  putId(o, 'traceId', e.traceId);
+  return o;
+}
+
+function pointBase(p: {
+  attributes: KeyValue[];
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  flags: number;
+}): J {
+  const o: J = {};
+  putAttrs(o, 'attributes', p.attributes);
+  putNanos(o, 'startTimeUnixNano', p.startTimeUnixNano);
+  putNanos(o, 'timeUnixNano', p.timeUnixNano);
+  put(o, 'flags', p.flags);
+  return o;
+}
+
+function putExemplars(o: J, ex: Exemplar[]): void {
+  if (ex.length !== 0) o.exemplars = ex.map(exemplarJson);
+}
+
+function putCount(o: J, key: string, v: number): void {
+  if (v !== 0) o[key] = String(v);
+}
+
+function putOptional(o: J, p: { sum?: number; min?: number; max?: number }): void {
+  if (p.sum !== undefined) o.sum = dbl(p.sum);
+  if (p.min !== undefined) o.min = dbl(p.min);
+  if (p.max !== undefined) o.max = dbl(p.max);
+}
+
+function numberPointJson(p: NumberDataPoint): J {
+  const o = pointBase(p);
+  putValue(o, p);
+  putExemplars(o, p.exemplars);
+  return o;
+}
+
+function histogramPointJson(p: HistogramDataPoint): J {
+  const o = pointBase(p);
+  putCount(o, 'count', p.count);
+  if (p.bucketCounts.length !== 0) o.bucketCounts = p.bucketCounts.map(String);
+  if (p.explicitBounds.length !== 0) o.explicitBounds = p.explicitBounds.map(dbl);
+  putExemplars(o, p.exemplars);
+  putOptional(o, p);
+  return o;
+}
+
+function bucketsJson(b: ExponentialHistogramBuckets): J | undefined {
+  if (b.offset === 0 && b.bucketCounts.length === 0) return undefined;
+  const o: J = {};
+  put(o, 'offset', b.offset);
+  if (b.bucketCounts.length !== 0) o.bucketCounts = b.bucketCounts.map(String);
+  return o;
+}
+
+function expPointJson(p: ExponentialHistogramDataPoint): J {
+  const o = pointBase(p);
+  putCount(o, 'count', p.count);
+  put(o, 'scale', p.scale);
+  putCount(o, 'zeroCount', p.zeroCount);
+  const pos = bucketsJson(p.positive);
+  if (pos) o.positive = pos;
+  const neg = bucketsJson(p.negative);
+  if (neg) o.negative = neg;
+  putExemplars(o, p.exemplars);
+  putOptional(o, p);
+  if (!isZero(p.zeroThreshold)) o.zeroThreshold = dbl(p.zeroThreshold);
+  return o;
+}
+
+function summaryPointJson(p: SummaryDataPoint): J {
+  const o = pointBase(p);
+  putCount(o, 'count', p.count);
+  if (!isZero(p.sum)) o.sum = dbl(p.sum);
+  if (p.quantileValues.length !== 0)
+    o.quantileValues = p.quantileValues.map((q) => {
+      const qo: J = {};
+      if (!isZero(q.quantile)) qo.quantile = dbl(q.quantile);
+      if (!isZero(q.value)) qo.value = dbl(q.value);
+      return qo;
+    });
+  return o;
+}
+
+function metricJson(m: Metric): J {
+  const o: J = {};
+  put(o, 'name', m.name);
+  put(o, 'description', m.description);
+  put(o, 'unit', m.unit);
+  const d = m.data;
+  if (d) {
+    const body: J = {};
+    switch (d.type) {
+      case 'gauge':
+        body.dataPoints = d.dataPoints.map(numberPointJson);
+        break;
+      case 'sum':
+        body.dataPoints = d.dataPoints.map(numberPointJson);
+        put(body, 'aggregationTemporality', d.aggregationTemporality);
+        put(body, 'isMonotonic', d.isMonotonic);
+        break;
+      case 'histogram':
+        body.dataPoints = d.dataPoints.map(histogramPointJson);
+        put(body, 'aggregationTemporality', d.aggregationTemporality);
+        break;
+      case 'exponentialHistogram':
+        body.dataPoints = d.dataPoints.map(expPointJson);
+        put(body, 'aggregationTemporality', d.aggregationTemporality);
+        break;
+      case 'summary':
+        body.dataPoints = d.dataPoints.map(summaryPointJson);
+        break;
+    }
+    o[d.type] = body;
+  }
+  putAttrs(o, 'metadata', m.metadata);
+  return o;
+}
+
+function groupsJson<
+  R extends { resource: Resource; schemaUrl: string },
+  S extends { scope: InstrumentationScope; schemaUrl: string },
+  I,
+>(
+  resources: R[],
+  names: readonly [string, string],
+  scopesOf: (r: R) => S[],
+  itemsOf: (s: S) => I[],
+  item: (i: I) => J,
+): J[] {
+  return resources.map((r) => {
+    const ro: J = { resource: resourceJson(r.resource) };
+    ro[names[0]] = scopesOf(r).map((s) => {
+      const so: J = { scope: scopeJson(s.scope) };
+      so[names[1]] = itemsOf(s).map(item);
+      put(so, 'schemaUrl', s.schemaUrl);
+      return so;
+    });
+    put(ro, 'schemaUrl', r.schemaUrl);
+    return ro;
   });
 }
 
-function common(o: J, p: string) {
-  return {
-    attributes: attrs(o.attributes, `${p}.attributes`),
-    startTimeUnixNano: nanos(o.startTimeUnixNano, `${p}.startTimeUnixNano`),
-    timeUnixNano: nanos(o.timeUnixNano, `${p}.timeUnixNano`),
-    flags: uint(o.flags, `${p}.flags`),
-  };
-}
-
-function buckets(v: unknown, p: string): ExponentialHistogramBuckets {
-  const o = obj(v, p) ?? {};
-  return {
-    offset: Number(int64(o.offset, `${p}.offset`)),
-    bucketCounts: arr(o.bucketCounts, `${p}.bucketCounts`).map((c, i) => uint(c, `${p}.bucketCounts[${i}]`)),
-  };
-}
-
-function metric(v: unknown, p: string): Metric {
-  const o = obj(v, p) ?? {};
-  const m: Metric = {
-    name: str(o.name, `${p}.name`),
-    description: str(o.description, `${p}.description`),
-    unit: str(o.unit, `${p}.unit`),
-    metadata: attrs(o.metadata, `${p}.metadata`),
-    data: null,
-  };
-  const points = (body: J, bp: string) =>
-    arr(body.dataPoints, `${bp}.dataPoints`).map(
-      (x, i) => [obj(x, `${bp}.dataPoints[${i}]`) ?? {}, `${bp}.dataPoints[${i}]`] as const,
-    );
-  const temporality = (body: J, bp: string) =>
-    enumValue(body.aggregationTemporality, TEMPORALITY, `${bp}.aggregationTemporality`);
-  let d: MetricData | null = null;
-  if (o.gauge != null || o.sum != null) {
-    const key = o.gauge != null ? 'gauge' : 'sum';
-    const bp = `${p}.${key}`;
-    const body = obj(o[key], bp)!;
-    const dataPoints = points(body, bp).map(([x, pp]) => {
-      const pt: NumberDataPoint = { ...common(x, pp), exemplars: exemplars(x.exemplars, `${pp}.exemplars`) };
-      numberValue(x, pp, pt);
-      return pt;
-    });
-    d =
-      key === 'gauge'
-        ? { type: 'gauge', dataPoints }
-        : {
-            type: 'sum',
-            dataPoints,
-            aggregationTemporality: temporality(body, bp),
-            isMonotonic: bool(body.isMonotonic, `${bp}.isMonotonic`),
-          };
-  } else if (o.histogram != null) {
-    const bp = `${p}.histogram`;
-    const body = obj(o.histogram, bp)!;
-    d = {
-      type: 'histogram',
-      aggregationTemporality: temporality(body, bp),
-      dataPoints: points(body, bp).map(([x, pp]) => ({
-        ...common(x, pp),
-        count: uint(x.count, `${pp}.count`),
-        sum: optNum(x.sum, `${pp}.sum`),
-        bucketCounts: arr(x.bucketCounts, `${pp}.bucketCounts`).map((c, i) =>
-          uint(c, `${pp}.bucketCounts[${i}]`),
+/** Encodes an Export<Signal>ServiceRequest as OTLP/JSON text. */
+export function encodeJsonRequest<S extends Signal>(signal: S, data: SignalData<S>): string {
+  switch (signal) {
+    case 'traces': {
+      const d = data as TracesData;
+      return JSON.stringify({
+        resourceSpans: groupsJson(
+          d.resourceSpans,
+          ['scopeSpans', 'spans'],
+          (r) => r.scopeSpans,
+          (s) => s.spans,
+          spanJson,
         ),
-        explicitBounds: arr(x.explicitBounds, `${pp}.explicitBounds`).map((c, i) =>
-          num(c, `${pp}.explicitBounds[${i}]`),
-        ),
-        exemplars: exemplars(x.exemplars, `${pp}.exemplars`),
-        min: optNum(x.min, `${pp}.min`),
-        max: optNum(x.max, `${pp}.max`),
-      })),
-    };
-  } else if (o.exponentialHistogram != null) {
-    const bp = `${p}.exponentialHistogram`;
-    const body = obj(o.exponentialHistogram, bp)!;
-    d = {
-      type: 'exponentialHistogram',
-      aggregationTemporality: temporality(body, bp),
-      dataPoints: points(body, bp).map(([x, pp]) => ({
-        ...common(x, pp),
-        count: uint(x.count, `${pp}.count`),
-        sum: optNum(x.sum, `${pp}.sum`),
-        scale: Number(int64(x.scale, `${pp}.scale`)),
-        zeroCount: uint(x.zeroCount, `${pp}.zeroCount`),
-        positive: buckets(x.positive, `${pp}.positive`),
-        negative: buckets(x.negative, `${pp}.negative`),
-        exemplars: exemplars(x.exemplars, `${pp}.exemplars`),
-        min: optNum(x.min, `${pp}.min`),
-        max: optNum(x.max, `${pp}.max`),
-        zeroThreshold: num(x.zeroThreshold, `${pp}.zeroThreshold`),
-      })),
-    };
-  } else if (o.summary != null) {
-    const bp = `${p}.summary`;
-    const body = obj(o.summary, bp)!;
-    d = {
-      type: 'summary',
-      dataPoints: points(body, bp).map(([x, pp]) => ({
-        ...common(x, pp),
-        count: uint(x.count, `${pp}.count`),
-        sum: num(x.sum, `${pp}.sum`),
-        quantileValues: arr(x.quantileValues, `${pp}.quantileValues`).map((q, i) => {
-          const qo = obj(q, `${pp}.quantileValues[${i}]`) ?? {};
-          return {
-            quantile: num(qo.quantile, `${pp}.quantileValues[${i}].quantile`),
-            value: num(qo.value, `${pp}.quantileValues[${i}].value`),
-          };
-        }),
-      })),
-    };
-  }
-  // Optional numeric fields that were absent must not appear as `undefined` keys with values.
-  if (d)
-    for (const pt of d.dataPoints as unknown as Array<Record<string, unknown>>)
-      for (const k of ['sum', 'min', 'max']) if (pt[k] === undefined) delete pt[k];
-  m.data = d;
-  return m;
-}
-
-const LAYOUT = {
-  traces: ['resourceSpans', 'scopeSpans', 'spans', span],
-  metrics: ['resourceMetrics', 'scopeMetrics', 'metrics', metric],
-  logs: ['resourceLogs', 'scopeLogs', 'logRecords', logRecord],
-} as const;
-
-export function decodeJsonRequest<S extends Signal>(signal: S, text: string | Uint8Array): SignalData<S> {
-  let root: unknown;
-  try {
-    root = JSON.parse(
-      typeof text === 'string'
-        ? text
-        : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'),
-    );
-  } catch (e) {
-    throw new DecodeError(`invalid JSON: ${(e as Error).message}`);
-  }
-  const [rk, sk, ik, item] = LAYOUT[signal];
-  try {
-    const top = obj(root, '(root)') ?? {};
-    const resources = arr(top[rk], rk).map((r, ri) => {
-      const rp = `${rk}[${ri}]`;
-      const ro = obj(r, rp) ?? {};
-      return {
-        resource: resource(ro.resource, `${rp}.resource`),
-        schemaUrl: str(ro.schemaUrl, `${rp}.schemaUrl`),
-        [sk]: arr(ro[sk], `${rp}.${sk}`).map((s, si) => {
-          const sp = `${rp}.${sk}[${si}]`;
-          const so = obj(s, sp) ?? {};
-          return {
-            scope: scope(so.scope, `${sp}.scope`),
-            schemaUrl: str(so.schemaUrl, `${sp}.schemaUrl`),
-            [ik]: arr(so[ik], `${sp}.${ik}`).map((x, i) =>
-              (item as (v: unknown, p: string) => unknown)(x, `${sp}.${ik}[${i}]`),
-            ),
-          };
-        }),
-      };
-    });
-    return { [rk]: resources } as unknown as SignalData<S>;
-  } catch (e) {
-    if (e instanceof DecodeError) throw e;
-    throw new DecodeError(`malformed OTLP/JSON: ${(e as Error).message}`);
-  }
-}
-
-// ---- encoding -----------------------------------------------------------------------------
-
-function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
-
-/** Converts model values to OTLP/JSON values (bigint → string, ids → hex, bytes → base64). */
-function toJson(v: unknown, key: string): unknown {
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) {
-    if (key === 'bytesValue') return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    return hex(v);
-  }
-  if (Array.isArray(v)) return v.map((x) => toJson(x, ''));
-  if (v && typeof v === 'object') {
-    const out: J = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) continue;
-      if (k === 'data' && x && typeof x === 'object' && 'type' in x) {
-        // Metric.data → the OTLP oneof key.
-        const { type, ...body } = x as { type: string };
-        out[type] = toJson(body, type);
-        continue;
-      }
-      if ((k === 'intValue' || k === 'asInt') && typeof x === 'number') out[k] = String(x);
-      else if (k === 'count' || k === 'zeroCount') out[k] = String(x);
-      else if (k === 'bucketCounts') out[k] = (x as number[]).map(String);
-      else out[k] = toJson(x, k);
+      });
     }
-    return out;
+    case 'metrics': {
+      const d = data as MetricsData;
+      return JSON.stringify({
+        resourceMetrics: groupsJson(
+          d.resourceMetrics,
+          ['scopeMetrics', 'metrics'],
+          (r) => r.scopeMetrics,
+          (s) => s.metrics,
+          metricJson,
+        ),
+      });
+    }
+    default: {
+      const d = data as LogsData;
+      return JSON.stringify({
+        resourceLogs: groupsJson(
+          d.resourceLogs,
+          ['scopeLogs', 'logRecords'],
+          (r) => r.scopeLogs,
+          (s) => s.logRecords,
+          logJson,
+        ),
+      });
+    }
   }
-  if (typeof v === 'number' && !Number.isFinite(v))
-    return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-  return v;
-}
-
-export function encodeJsonRequest<S extends Signal>(_signal: S, data: SignalData<S>): string {
-  return JSON.stringify(toJson(data, ''));
 }

@@ -1,5 +1,20 @@
-// OTLP protobuf decoding into the model (opentelemetry-proto v1). Unknown fields are skipped;
-// defaults are filled; anything malformed throws DecodeError naming the place.
+// OTLP protobuf decoding (opentelemetry-proto v1) into the model.
+//
+// Contracts:
+// - every model field is present afterwards, with protobuf defaults for absent fields;
+// - unknown fields are skipped; a KNOWN field with the wrong wire type is an error (as in the
+//   Collector's generated code), except that repeated scalars are accepted packed or unpacked;
+// - ids must be 16 (trace) / 8 (span) bytes or empty, as the Collector checks;
+// - AnyValue nesting deeper than MAX_ANY_DEPTH is an error (no stack overflow);
+// - a singular message field that occurs twice is merged (protobuf semantics) for Resource,
+//   InstrumentationScope, Status, Buckets and same-typed Metric data; AnyValue's oneof keeps
+//   the last value;
+// - anything malformed throws DecodeError, and nothing else is ever thrown. Messages say what and
+//   where: the byte offset and the item path (e.g. resourceSpans[0].scopeSpans[1].spans[7]).
+//
+// Each message has one decode function: a loop over tags with a `switch` on the whole tag value
+// (field number and wire type in one comparison), fields gathered in locals, and the model object
+// created at the end in one literal (one hidden class per message type).
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../model/common.ts';
 import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from '../../model/logs.ts';
 import type {
@@ -14,691 +29,1152 @@ import type {
   ResourceMetrics,
   ScopeMetrics,
   SummaryDataPoint,
+  ValueAtQuantile,
 } from '../../model/metrics.ts';
-import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TracesData } from '../../model/traces.ts';
-import { DecodeError } from './decode-error.ts';
-import { Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './protobuf-reader.ts';
+import type {
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  SpanEvent,
+  SpanLink,
+  SpanStatus,
+  TracesData,
+} from '../../model/traces.ts';
+import { DecodeError, INTERNAL_ERROR } from './decode-error.ts';
+import { ProtoReader, WIRE_I64, WIRE_VARINT } from './protobuf-reader.ts';
 
-const MAX_DEPTH = 32;
-const EMPTY = new Uint8Array(0);
+/** Deepest AnyValue nesting accepted (attribute values are depth 1). */
+export const MAX_ANY_DEPTH = 64;
 
-function expect(r: Reader, wire: number, want: number, field: string): void {
-  if (wire !== want) r.fail(`field ${field} has wire type ${wire}, expected ${want}`);
-}
+/** The shared empty id: zero-length, so nobody can write into it. */
+const NO_BYTES: Uint8Array = new Uint8Array(0);
 
-/** Runs `fn` over a nested message's bytes and restores the reader's end. */
-function nested<T>(r: Reader, fn: (r: Reader, end: number) => T): T {
-  const n = r.len();
-  const outer = r.end;
-  const end = r.pos + n;
-  r.end = end;
-  const v = fn(r, end);
-  r.pos = end;
-  r.end = outer;
-  return v;
-}
+// ---- where we are, for error messages ------------------------------------------------------
+// Module state is safe: decoding is synchronous and never re-entered.
+let pathNames: readonly [string, string, string] = ['', '', ''];
+let atR = -1;
+let atS = -1;
+let atI = -1;
 
-function anyValue(r: Reader, end: number, depth: number): AnyValue {
-  if (depth > MAX_DEPTH) r.fail(`AnyValue nested deeper than ${MAX_DEPTH}`);
-  let v: AnyValue = {};
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    switch (f) {
-      case 1:
-        expect(r, w, WIRE_LEN, 'AnyValue.string_value');
-        v = { stringValue: r.string() };
-        break;
-      case 2:
-        expect(r, w, WIRE_VARINT, 'AnyValue.bool_value');
-        v = { boolValue: r.bool() };
-        break;
-      case 3:
-        expect(r, w, WIRE_VARINT, 'AnyValue.int_value');
-        v = { intValue: r.int64() };
-        break;
-      case 4:
-        expect(r, w, WIRE_I64, 'AnyValue.double_value');
-        v = { doubleValue: r.double() };
-        break;
-      case 5: {
-        expect(r, w, WIRE_LEN, 'AnyValue.array_value');
-        const values: AnyValue[] = [];
-        nested(r, (r2, e2) => {
-          while (r2.pos < e2) {
-            const t = r2.uint32();
-            if (t >>> 3 === 1) {
-              expect(r2, t & 7, WIRE_LEN, 'ArrayValue.values');
-              values.push(nested(r2, (r3, e3) => anyValue(r3, e3, depth + 1)));
-            } else r2.skip(t & 7);
-          }
-        });
-        v = { arrayValue: { values } };
-        break;
-      }
-      case 6: {
-        expect(r, w, WIRE_LEN, 'AnyValue.kvlist_value');
-        const values: KeyValue[] = [];
-        nested(r, (r2, e2) => {
-          while (r2.pos < e2) {
-            const t = r2.uint32();
-            if (t >>> 3 === 1) {
-              expect(r2, t & 7, WIRE_LEN, 'KeyValueList.values');
-              values.push(nested(r2, (r3, e3) => keyValue(r3, e3, depth + 1)));
-            } else r2.skip(t & 7);
-          }
-        });
-        v = { kvlistValue: { values } };
-        break;
-      }
-      case 7:
-        expect(r, w, WIRE_LEN, 'AnyValue.bytes_value');
-        v = { bytesValue: r.bytes() };
-        break;
-      default:
-        r.skip(w);
-    }
-  }
-  return v;
-}
-
-function keyValue(r: Reader, end: number, depth: number): KeyValue {
-  let key = '';
-  let value: AnyValue = {};
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag === 0x0a) key = r.string();
-    else if (tag === 0x12) {
-      // Inlined nested() — this is the hottest path of every decode.
-      const n = r.len();
-      const outer = r.end;
-      const vEnd = r.pos + n;
-      r.end = vEnd;
-      value = anyValue(r, vEnd, depth + 1);
-      r.pos = vEnd;
-      r.end = outer;
-    } else if (tag >>> 3 === 1 || tag >>> 3 === 2)
-      r.fail(`field KeyValue.${tag >>> 3 === 1 ? 'key' : 'value'} has wire type ${tag & 7}, expected 2`);
-    else r.skip(tag & 7);
-  }
-  return { key, value };
-}
-
-function attr(r: Reader, w: number, list: KeyValue[], field: string): void {
-  expect(r, w, WIRE_LEN, field);
-  const n = r.len();
-  const outer = r.end;
-  const end = r.pos + n;
-  r.end = end;
-  list.push(keyValue(r, end, 0));
-  r.pos = end;
-  r.end = outer;
-}
-
-function resource(r: Reader, end: number): Resource {
-  const res: Resource = { attributes: [], droppedAttributesCount: 0 };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1) attr(r, w, res.attributes, 'Resource.attributes');
-    else if (f === 2 && w === WIRE_VARINT) res.droppedAttributesCount = r.uint32();
-    else r.skip(w);
-  }
-  return res;
-}
-
-function scope(r: Reader, end: number): InstrumentationScope {
-  const s: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1 && w === WIRE_LEN) s.name = r.string();
-    else if (f === 2 && w === WIRE_LEN) s.version = r.string();
-    else if (f === 3) attr(r, w, s.attributes, 'InstrumentationScope.attributes');
-    else if (f === 4 && w === WIRE_VARINT) s.droppedAttributesCount = r.uint32();
-    else r.skip(w);
+function where(): string {
+  if (atR < 0) return '';
+  let s = `${pathNames[0]}[${atR}]`;
+  if (atS >= 0) {
+    s += `.${pathNames[1]}[${atS}]`;
+    if (atI >= 0) s += `.${pathNames[2]}[${atI}]`;
   }
   return s;
 }
 
-function id(r: Reader, w: number, size: number, field: string, where: () => string): Uint8Array {
-  expect(r, w, WIRE_LEN, field);
-  const b = r.bytes();
-  if (b.length !== 0 && b.length !== size)
-    throw new DecodeError(`invalid ${field} length ${b.length} (want ${size} or 0) at ${where()}`);
-  return b;
+function badId(field: string, len: number, sub: string): never {
+  throw new DecodeError(`invalid ${field} length ${len} at ${where()}${sub}`);
 }
 
-// ---------------------------------------------------------------- traces
-
-function span(r: Reader, end: number, where: () => string): Span {
-  const s: Span = {
-    traceId: EMPTY,
-    spanId: EMPTY,
-    traceState: '',
-    parentSpanId: EMPTY,
-    flags: 0,
-    name: '',
-    kind: 0,
-    startTimeUnixNano: 0n,
-    endTimeUnixNano: 0n,
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { message: '', code: 0 },
-  };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const w = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        s.traceId = id(r, w, 16, 'trace_id', where);
-        break;
-      case 2:
-        s.spanId = id(r, w, 8, 'span_id', where);
-        break;
-      case 3:
-        expect(r, w, WIRE_LEN, 'Span.trace_state');
-        s.traceState = r.string();
-        break;
-      case 4:
-        s.parentSpanId = id(r, w, 8, 'parent_span_id', where);
-        break;
-      case 5:
-        expect(r, w, WIRE_LEN, 'Span.name');
-        s.name = r.string();
-        break;
-      case 6:
-        expect(r, w, WIRE_VARINT, 'Span.kind');
-        s.kind = r.int32();
-        break;
-      case 7:
-        expect(r, w, WIRE_I64, 'Span.start_time_unix_nano');
-        s.startTimeUnixNano = r.fixed64();
-        break;
-      case 8:
-        expect(r, w, WIRE_I64, 'Span.end_time_unix_nano');
-        s.endTimeUnixNano = r.fixed64();
-        break;
-      case 9:
-        attr(r, w, s.attributes, 'Span.attributes');
-        break;
-      case 10:
-        expect(r, w, WIRE_VARINT, 'Span.dropped_attributes_count');
-        s.droppedAttributesCount = r.uint32();
-        break;
-      case 11:
-        expect(r, w, WIRE_LEN, 'Span.events');
-        s.events.push(nested(r, spanEvent));
-        break;
-      case 12:
-        expect(r, w, WIRE_VARINT, 'Span.dropped_events_count');
-        s.droppedEventsCount = r.uint32();
-        break;
-      case 13:
-        expect(r, w, WIRE_LEN, 'Span.links');
-        s.links.push(nested(r, (r2, e2) => spanLink(r2, e2, where)));
-        break;
-      case 14:
-        expect(r, w, WIRE_VARINT, 'Span.dropped_links_count');
-        s.droppedLinksCount = r.uint32();
-        break;
-      case 15:
-        expect(r, w, WIRE_LEN, 'Span.status');
-        s.status = nested(r, (r2, e2) => {
-          const st = { message: '', code: 0 };
-          while (r2.pos < e2) {
-            const t = r2.uint32();
-            if (t >>> 3 === 2 && (t & 7) === WIRE_LEN) st.message = r2.string();
-            else if (t >>> 3 === 3 && (t & 7) === WIRE_VARINT) st.code = r2.int32();
-            else r2.skip(t & 7);
-          }
-          return st;
-        });
-        break;
-      case 16:
-        expect(r, w, WIRE_I32, 'Span.flags');
-        s.flags = r.fixed32();
-        break;
-      default:
-        r.skip(w);
-    }
-  }
-  return s;
+/** Checks an id's length: `size` bytes or empty. */
+function checkId(id: Uint8Array, size: number, field: string, sub: string): Uint8Array {
+  if (id.length !== size && id.length !== 0) badId(field, id.length, sub);
+  return id;
 }
 
-function spanEvent(r: Reader, end: number): SpanEvent {
-  const e: SpanEvent = { timeUnixNano: 0n, name: '', attributes: [], droppedAttributesCount: 0 };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1 && w === WIRE_I64) e.timeUnixNano = r.fixed64();
-    else if (f === 2 && w === WIRE_LEN) e.name = r.string();
-    else if (f === 3) attr(r, w, e.attributes, 'Span.Event.attributes');
-    else if (f === 4 && w === WIRE_VARINT) e.droppedAttributesCount = r.uint32();
-    else r.skip(w);
-  }
-  return e;
+/**
+ * Called for a tag no `case` took: a known field with an unexpected wire type is an error;
+ * anything else is an unknown field and is skipped.
+ */
+function other(r: ProtoReader, tag: number, end: number, fields: readonly (string | undefined)[]): void {
+  const name = fields[tag >>> 3];
+  if (name !== undefined) r.fail(`wrong wire type ${tag & 7} for field ${name} (${tag >>> 3})`);
+  r.skip(tag, end);
 }
 
-function spanLink(r: Reader, end: number, where: () => string): SpanLink {
-  const l: SpanLink = {
-    traceId: EMPTY,
-    spanId: EMPTY,
-    traceState: '',
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-  };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1) l.traceId = id(r, w, 16, 'link trace_id', where);
-    else if (f === 2) l.spanId = id(r, w, 8, 'link span_id', where);
-    else if (f === 3 && w === WIRE_LEN) l.traceState = r.string();
-    else if (f === 4) attr(r, w, l.attributes, 'Span.Link.attributes');
-    else if (f === 5 && w === WIRE_VARINT) l.droppedAttributesCount = r.uint32();
-    else if (f === 6 && w === WIRE_I32) l.flags = r.fixed32();
-    else r.skip(w);
-  }
-  return l;
-}
+// Field names by number, for the wrong-wire-type message.
+const ANY_FIELDS = names('AnyValue', {
+  1: 'string_value',
+  2: 'bool_value',
+  3: 'int_value',
+  4: 'double_value',
+  5: 'array_value',
+  6: 'kvlist_value',
+  7: 'bytes_value',
+});
+const LIST_FIELDS = names('values', { 1: 'values' });
+const KV_FIELDS = names('KeyValue', { 1: 'key', 2: 'value' });
+const RESOURCE_FIELDS = names('Resource', { 1: 'attributes', 2: 'dropped_attributes_count' });
+const SCOPE_FIELDS = names('InstrumentationScope', {
+  1: 'name',
+  2: 'version',
+  3: 'attributes',
+  4: 'dropped_attributes_count',
+});
+const REQUEST_FIELDS = names('request', { 1: 'resource groups' });
+const RESOURCE_GROUP_FIELDS = names('resource group', { 1: 'resource', 2: 'scope groups', 3: 'schema_url' });
+const SCOPE_GROUP_FIELDS = names('scope group', { 1: 'scope', 2: 'items', 3: 'schema_url' });
 
-/** Shared walk of Export*ServiceRequest → Resource* → Scope* → items. */
-function grouped<R, S, I>(
-  buf: Uint8Array,
-  makeResource: (resource: Resource, scopes: S[], schemaUrl: string) => R,
-  makeScope: (scope: InstrumentationScope, items: I[], schemaUrl: string) => S,
-  item: (r: Reader, end: number, where: () => string) => I,
-  names: [string, string, string],
-): R[] {
-  const r = new Reader(buf);
-  const out: R[] = [];
-  let ri = 0;
-  while (r.pos < r.end) {
-    const tag = r.uint32();
-    if (tag >>> 3 !== 1) {
-      r.skip(tag & 7);
-      continue;
-    }
-    expect(r, tag & 7, WIRE_LEN, names[0]);
-    const rIndex = ri++;
-    out.push(
-      nested(r, (r1, e1) => {
-        let res: Resource = { attributes: [], droppedAttributesCount: 0 };
-        const scopes: S[] = [];
-        let schemaUrl = '';
-        let si = 0;
-        while (r1.pos < e1) {
-          const t1 = r1.uint32();
-          const f1 = t1 >>> 3;
-          const w1 = t1 & 7;
-          if (f1 === 1 && w1 === WIRE_LEN) res = nested(r1, resource);
-          else if (f1 === 3 && w1 === WIRE_LEN) schemaUrl = r1.string();
-          else if (f1 === 2) {
-            expect(r1, w1, WIRE_LEN, names[1]);
-            const sIndex = si++;
-            scopes.push(
-              nested(r1, (r2, e2) => {
-                let sc: InstrumentationScope = {
-                  name: '',
-                  version: '',
-                  attributes: [],
-                  droppedAttributesCount: 0,
-                };
-                const items: I[] = [];
-                let sUrl = '';
-                while (r2.pos < e2) {
-                  const t2 = r2.uint32();
-                  const f2 = t2 >>> 3;
-                  const w2 = t2 & 7;
-                  if (f2 === 1 && w2 === WIRE_LEN) sc = nested(r2, scope);
-                  else if (f2 === 3 && w2 === WIRE_LEN) sUrl = r2.string();
-                  else if (f2 === 2) {
-                    expect(r2, w2, WIRE_LEN, names[2]);
-                    const iIndex = items.length;
-                    items.push(
-                      nested(r2, (r3, e3) =>
-                        item(
-                          r3,
-                          e3,
-                          () => `${names[0]}[${rIndex}].${names[1]}[${sIndex}].${names[2]}[${iIndex}]`,
-                        ),
-                      ),
-                    );
-                  } else r2.skip(w2);
-                }
-                return makeScope(sc, items, sUrl);
-              }),
-            );
-          } else r1.skip(w1);
-        }
-        return makeResource(res, scopes, schemaUrl);
-      }),
-    );
-  }
+function names(message: string, byNumber: Record<number, string>): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  for (const [k, v] of Object.entries(byNumber)) out[Number(k)] = `${message}.${v}`;
   return out;
 }
 
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof DecodeError) throw e;
-    // Defensive: nothing else should escape, but a decoder must never throw anything else.
-    throw new DecodeError(`malformed message: ${(e as Error).message}`);
-  }
-}
+// ---- common messages ---------------------------------------------------------------------
 
-export function decodeTracesRequest(buf: Uint8Array): TracesData {
-  return guard(() => ({
-    resourceSpans: grouped<ResourceSpans, ScopeSpans, Span>(
-      buf,
-      (resource, scopeSpans, schemaUrl) => ({ resource, scopeSpans, schemaUrl }),
-      (scope, spans, schemaUrl) => ({ scope, spans, schemaUrl }),
-      span,
-      ['resourceSpans', 'scopeSpans', 'spans'],
-    ),
-  }));
-}
-
-// ---------------------------------------------------------------- logs
-
-function logRecord(r: Reader, end: number, where: () => string): LogRecord {
-  const l: LogRecord = {
-    timeUnixNano: 0n,
-    observedTimeUnixNano: 0n,
-    severityNumber: 0,
-    severityText: '',
-    body: {},
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: EMPTY,
-    spanId: EMPTY,
-    eventName: '',
-  };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const w = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        expect(r, w, WIRE_I64, 'LogRecord.time_unix_nano');
-        l.timeUnixNano = r.fixed64();
-        break;
-      case 2:
-        expect(r, w, WIRE_VARINT, 'LogRecord.severity_number');
-        l.severityNumber = r.int32();
-        break;
-      case 3:
-        expect(r, w, WIRE_LEN, 'LogRecord.severity_text');
-        l.severityText = r.string();
-        break;
-      case 5:
-        expect(r, w, WIRE_LEN, 'LogRecord.body');
-        l.body = nested(r, (r2, e2) => anyValue(r2, e2, 0));
-        break;
-      case 6:
-        attr(r, w, l.attributes, 'LogRecord.attributes');
-        break;
-      case 7:
-        expect(r, w, WIRE_VARINT, 'LogRecord.dropped_attributes_count');
-        l.droppedAttributesCount = r.uint32();
-        break;
-      case 8:
-        expect(r, w, WIRE_I32, 'LogRecord.flags');
-        l.flags = r.fixed32();
-        break;
-      case 9:
-        l.traceId = id(r, w, 16, 'trace_id', where);
-        break;
-      case 10:
-        l.spanId = id(r, w, 8, 'span_id', where);
-        break;
-      case 11:
-        expect(r, w, WIRE_I64, 'LogRecord.observed_time_unix_nano');
-        l.observedTimeUnixNano = r.fixed64();
-        break;
-      case 12:
-        expect(r, w, WIRE_LEN, 'LogRecord.event_name');
-        l.eventName = r.string();
-        break;
-      default:
-        r.skip(w);
+function decodeAnyValue(r: ProtoReader, end: number, depth: number): AnyValue {
+  if (depth > MAX_ANY_DEPTH) r.fail(`AnyValue nested deeper than ${MAX_ANY_DEPTH} levels`);
+  // Fast paths for the common encodings (a short string or an int filling the whole message);
+  // anything else takes the general loop below.
+  const p = r.pos;
+  if (p + 1 < end) {
+    const b = r.buf;
+    const t = b[p]!;
+    if (t === 0x0a) {
+      const n = b[p + 1]!;
+      if (n < 0x80 && p + 2 + n === end) {
+        r.pos = end;
+        return { stringValue: r.stringAt(p + 2, n) };
+      }
+    } else if (t === 0x18) {
+      r.pos = p + 1;
+      const v = r.int64();
+      if (r.pos === end) return { intValue: v };
+      r.pos = p;
     }
   }
-  return l;
+  let v: AnyValue | null = null;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x0a:
+        v = { stringValue: r.string(end) };
+        break;
+      case 0x10:
+        v = { boolValue: r.bool() };
+        break;
+      case 0x18:
+        v = { intValue: r.int64() };
+        break;
+      case 0x21:
+        v = { doubleValue: r.double() };
+        break;
+      case 0x2a: {
+        const e = r.len(end) + r.pos;
+        v = { arrayValue: { values: decodeArrayValue(r, e, depth) } };
+        break;
+      }
+      case 0x32: {
+        const e = r.len(end) + r.pos;
+        v = { kvlistValue: { values: decodeKvList(r, e, depth) } };
+        break;
+      }
+      case 0x3a:
+        v = { bytesValue: r.bytes(end) };
+        break;
+      default:
+        other(r, t, end, ANY_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return v ?? {};
 }
 
+function decodeArrayValue(r: ProtoReader, end: number, depth: number): AnyValue[] {
+  const values: AnyValue[] = [];
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x0a) {
+      const e = r.len(end) + r.pos;
+      values.push(decodeAnyValue(r, e, depth + 1));
+    } else other(r, t, end, LIST_FIELDS);
+  }
+  r.checkEnd(end);
+  return values;
+}
+
+function decodeKvList(r: ProtoReader, end: number, depth: number): KeyValue[] {
+  const values: KeyValue[] = [];
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x0a) {
+      const e = r.len(end) + r.pos;
+      values.push(decodeKeyValue(r, e, depth + 1));
+    } else other(r, t, end, LIST_FIELDS);
+  }
+  r.checkEnd(end);
+  return values;
+}
+
+/** A KeyValue whose value is at AnyValue depth `depth`. */
+function decodeKeyValue(r: ProtoReader, end: number, depth: number): KeyValue {
+  // Fast path for the canonical encoding: the key, then the value filling the rest, both with
+  // one-byte lengths. Anything else takes the general loop below.
+  const p = r.pos;
+  if (p + 1 < end) {
+    const b = r.buf;
+    const kn = b[p + 1]!;
+    const q = p + 2 + kn;
+    if (b[p] === 0x0a && kn < 0x80 && q + 1 < end && b[q] === 0x12) {
+      const vn = b[q + 1]!;
+      if (vn < 0x80 && q + 2 + vn === end) {
+        const key = r.stringAt(p + 2, kn);
+        r.pos = q + 2;
+        return { key, value: decodeAnyValue(r, end, depth) };
+      }
+    }
+  }
+  let key = '';
+  let value: AnyValue | null = null;
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x0a) key = r.string(end);
+    else if (t === 0x12) {
+      const e = r.len(end) + r.pos;
+      value = decodeAnyValue(r, e, depth);
+    } else other(r, t, end, KV_FIELDS);
+  }
+  r.checkEnd(end);
+  return { key, value: value ?? {} };
+}
+
+/** One `repeated KeyValue attributes` element (the tag has been read). */
+function attribute(r: ProtoReader, end: number): KeyValue {
+  const e = r.len(end) + r.pos;
+  return decodeKeyValue(r, e, 1);
+}
+
+function decodeResource(r: ProtoReader, end: number, prev: Resource | null): Resource {
+  const attributes = prev ? prev.attributes : [];
+  let droppedAttributesCount = prev ? prev.droppedAttributesCount : 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x0a) attributes.push(attribute(r, end));
+    else if (t === 0x10) droppedAttributesCount = r.uint32();
+    else other(r, t, end, RESOURCE_FIELDS);
+  }
+  r.checkEnd(end);
+  return { attributes, droppedAttributesCount };
+}
+
+function decodeScope(r: ProtoReader, end: number, prev: InstrumentationScope | null): InstrumentationScope {
+  let name = prev ? prev.name : '';
+  let version = prev ? prev.version : '';
+  const attributes = prev ? prev.attributes : [];
+  let droppedAttributesCount = prev ? prev.droppedAttributesCount : 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x0a:
+        name = r.string(end);
+        break;
+      case 0x12:
+        version = r.string(end);
+        break;
+      case 0x1a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x20:
+        droppedAttributesCount = r.uint32();
+        break;
+      default:
+        other(r, t, end, SCOPE_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return { name, version, attributes, droppedAttributesCount };
+}
+
+// ---- the request → resource group → scope group → item layout, shared by all signals --------
+
+interface Layout<R, S, I> {
+  names: readonly [string, string, string];
+  item(r: ProtoReader, end: number): I;
+  scopeGroup(scope: InstrumentationScope, items: I[], schemaUrl: string): S;
+  resourceGroup(resource: Resource, scopes: S[], schemaUrl: string): R;
+}
+
+function decodeRequest<R, S, I>(buf: Uint8Array, layout: Layout<R, S, I>): R[] {
+  pathNames = layout.names;
+  atR = atS = atI = -1;
+  try {
+    const r = new ProtoReader(buf);
+    const end = r.limit;
+    const out: R[] = [];
+    while (r.pos < end) {
+      const t = r.tag();
+      if (t === 0x0a) {
+        const e = r.len(end) + r.pos;
+        atR = out.length;
+        atS = atI = -1;
+        out.push(decodeResourceGroup(r, e, layout));
+      } else other(r, t, end, REQUEST_FIELDS);
+    }
+    return out;
+  } catch (e) {
+    throw located(e);
+  } finally {
+    atR = atS = atI = -1;
+  }
+}
+
+function decodeResourceGroup<R, S, I>(r: ProtoReader, end: number, layout: Layout<R, S, I>): R {
+  let resource: Resource | null = null;
+  const scopes: S[] = [];
+  let schemaUrl = '';
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x12) {
+      const e = r.len(end) + r.pos;
+      atS = scopes.length;
+      atI = -1;
+      scopes.push(decodeScopeGroup(r, e, layout));
+      atS = -1;
+    } else if (t === 0x0a) {
+      const e = r.len(end) + r.pos;
+      resource = decodeResource(r, e, resource);
+    } else if (t === 0x1a) schemaUrl = r.string(end);
+    else other(r, t, end, RESOURCE_GROUP_FIELDS);
+  }
+  r.checkEnd(end);
+  return layout.resourceGroup(resource ?? { attributes: [], droppedAttributesCount: 0 }, scopes, schemaUrl);
+}
+
+function decodeScopeGroup<R, S, I>(r: ProtoReader, end: number, layout: Layout<R, S, I>): S {
+  let scope: InstrumentationScope | null = null;
+  const items: I[] = [];
+  let schemaUrl = '';
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x12) {
+      const e = r.len(end) + r.pos;
+      atI = items.length;
+      items.push(layout.item(r, e));
+      atI = -1;
+    } else if (t === 0x0a) {
+      const e = r.len(end) + r.pos;
+      scope = decodeScope(r, e, scope);
+    } else if (t === 0x1a) schemaUrl = r.string(end);
+    else other(r, t, end, SCOPE_GROUP_FIELDS);
+  }
+  r.checkEnd(end);
+  return layout.scopeGroup(
+    scope ?? { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    items,
+    schemaUrl,
+  );
+}
+
+/** Adds the item path to a reader error; turns anything unexpected into a DecodeError. */
+function located(e: unknown): DecodeError {
+  const at = where();
+  if (e instanceof DecodeError) {
+    if (at === '' || e.message.includes(at)) return e;
+    return new DecodeError(`${e.message} in ${at}`);
+  }
+  // Defensive: nothing else should escape, but a decoder must never throw anything else. The
+  // prefix marks a decoder bug (the fuzz tests look for it).
+  const what = e instanceof Error ? e.message : String(e);
+  return new DecodeError(`${INTERNAL_ERROR}: ${what}${at ? ` in ${at}` : ''}`);
+}
+
+// ---- traces --------------------------------------------------------------------------------
+
+const SPAN_FIELDS = names('Span', {
+  1: 'trace_id',
+  2: 'span_id',
+  3: 'trace_state',
+  4: 'parent_span_id',
+  5: 'name',
+  6: 'kind',
+  7: 'start_time_unix_nano',
+  8: 'end_time_unix_nano',
+  9: 'attributes',
+  10: 'dropped_attributes_count',
+  11: 'events',
+  12: 'dropped_events_count',
+  13: 'links',
+  14: 'dropped_links_count',
+  15: 'status',
+  16: 'flags',
+});
+const EVENT_FIELDS = names('Span.Event', {
+  1: 'time_unix_nano',
+  2: 'name',
+  3: 'attributes',
+  4: 'dropped_attributes_count',
+});
+const LINK_FIELDS = names('Span.Link', {
+  1: 'trace_id',
+  2: 'span_id',
+  3: 'trace_state',
+  4: 'attributes',
+  5: 'dropped_attributes_count',
+  6: 'flags',
+});
+const STATUS_FIELDS = names('Status', { 2: 'message', 3: 'code' });
+
+function decodeSpan(r: ProtoReader, end: number): Span {
+  let traceId = NO_BYTES;
+  let spanId = NO_BYTES;
+  let traceState = '';
+  let parentSpanId = NO_BYTES;
+  let flags = 0;
+  let name = '';
+  let kind = 0;
+  let startTimeUnixNano = 0n;
+  let endTimeUnixNano = 0n;
+  const attributes: KeyValue[] = [];
+  let droppedAttributesCount = 0;
+  const events: SpanEvent[] = [];
+  let droppedEventsCount = 0;
+  const links: SpanLink[] = [];
+  let droppedLinksCount = 0;
+  let status: SpanStatus | null = null;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x0a:
+        traceId = checkId(r.bytes(end), 16, 'trace_id', '');
+        break;
+      case 0x12:
+        spanId = checkId(r.bytes(end), 8, 'span_id', '');
+        break;
+      case 0x1a:
+        traceState = r.string(end);
+        break;
+      case 0x22:
+        parentSpanId = checkId(r.bytes(end), 8, 'parent_span_id', '');
+        break;
+      case 0x2a:
+        name = r.string(end);
+        break;
+      case 0x30:
+        kind = r.int32();
+        break;
+      case 0x39:
+        startTimeUnixNano = r.fixed64();
+        break;
+      case 0x41:
+        endTimeUnixNano = r.fixed64();
+        break;
+      case 0x4a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x50:
+        droppedAttributesCount = r.uint32();
+        break;
+      case 0x5a: {
+        const e = r.len(end) + r.pos;
+        events.push(decodeEvent(r, e));
+        break;
+      }
+      case 0x60:
+        droppedEventsCount = r.uint32();
+        break;
+      case 0x6a: {
+        const e = r.len(end) + r.pos;
+        links.push(decodeLink(r, e, links.length));
+        break;
+      }
+      case 0x70:
+        droppedLinksCount = r.uint32();
+        break;
+      case 0x7a: {
+        const e = r.len(end) + r.pos;
+        status = decodeStatus(r, e, status);
+        break;
+      }
+      case 0x85: // field 16, fixed32: a two-byte tag
+        flags = r.fixed32();
+        break;
+      default:
+        other(r, t, end, SPAN_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return {
+    traceId,
+    spanId,
+    traceState,
+    parentSpanId,
+    flags,
+    name,
+    kind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    attributes,
+    droppedAttributesCount,
+    events,
+    droppedEventsCount,
+    links,
+    droppedLinksCount,
+    status: status ?? { message: '', code: 0 },
+  };
+}
+
+function decodeEvent(r: ProtoReader, end: number): SpanEvent {
+  let timeUnixNano = 0n;
+  let name = '';
+  const attributes: KeyValue[] = [];
+  let droppedAttributesCount = 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x09:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x12:
+        name = r.string(end);
+        break;
+      case 0x1a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x20:
+        droppedAttributesCount = r.uint32();
+        break;
+      default:
+        other(r, t, end, EVENT_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return { timeUnixNano, name, attributes, droppedAttributesCount };
+}
+
+function decodeLink(r: ProtoReader, end: number, index: number): SpanLink {
+  let traceId = NO_BYTES;
+  let spanId = NO_BYTES;
+  let traceState = '';
+  const attributes: KeyValue[] = [];
+  let droppedAttributesCount = 0;
+  let flags = 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x0a:
+        traceId = r.bytes(end);
+        if (traceId.length !== 16 && traceId.length !== 0)
+          badId('trace_id', traceId.length, `.links[${index}]`);
+        break;
+      case 0x12:
+        spanId = r.bytes(end);
+        if (spanId.length !== 8 && spanId.length !== 0) badId('span_id', spanId.length, `.links[${index}]`);
+        break;
+      case 0x1a:
+        traceState = r.string(end);
+        break;
+      case 0x22:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x28:
+        droppedAttributesCount = r.uint32();
+        break;
+      case 0x35:
+        flags = r.fixed32();
+        break;
+      default:
+        other(r, t, end, LINK_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return { traceId, spanId, traceState, attributes, droppedAttributesCount, flags };
+}
+
+function decodeStatus(r: ProtoReader, end: number, prev: SpanStatus | null): SpanStatus {
+  let message = prev ? prev.message : '';
+  let code = prev ? prev.code : 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x12) message = r.string(end);
+    else if (t === 0x18) code = r.int32();
+    else other(r, t, end, STATUS_FIELDS);
+  }
+  r.checkEnd(end);
+  return { message, code };
+}
+
+const TRACES: Layout<ResourceSpans, ScopeSpans, Span> = {
+  names: ['resourceSpans', 'scopeSpans', 'spans'],
+  item: decodeSpan,
+  scopeGroup: (scope, spans, schemaUrl) => ({ scope, spans, schemaUrl }),
+  resourceGroup: (resource, scopeSpans, schemaUrl) => ({ resource, scopeSpans, schemaUrl }),
+};
+
+/** Decodes an ExportTraceServiceRequest (same layout as TracesData). */
+export function decodeTracesRequest(buf: Uint8Array): TracesData {
+  return { resourceSpans: decodeRequest(buf, TRACES) };
+}
+
+// ---- logs ----------------------------------------------------------------------------------
+
+const LOG_FIELDS = names('LogRecord', {
+  1: 'time_unix_nano',
+  2: 'severity_number',
+  3: 'severity_text',
+  5: 'body',
+  6: 'attributes',
+  7: 'dropped_attributes_count',
+  8: 'flags',
+  9: 'trace_id',
+  10: 'span_id',
+  11: 'observed_time_unix_nano',
+  12: 'event_name',
+});
+
+function decodeLogRecord(r: ProtoReader, end: number): LogRecord {
+  let timeUnixNano = 0n;
+  let observedTimeUnixNano = 0n;
+  let severityNumber = 0;
+  let severityText = '';
+  let body: AnyValue | null = null;
+  const attributes: KeyValue[] = [];
+  let droppedAttributesCount = 0;
+  let flags = 0;
+  let traceId = NO_BYTES;
+  let spanId = NO_BYTES;
+  let eventName = '';
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x09:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x10:
+        severityNumber = r.int32();
+        break;
+      case 0x1a:
+        severityText = r.string(end);
+        break;
+      case 0x2a: {
+        const e = r.len(end) + r.pos;
+        body = decodeAnyValue(r, e, 1);
+        break;
+      }
+      case 0x32:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x38:
+        droppedAttributesCount = r.uint32();
+        break;
+      case 0x45:
+        flags = r.fixed32();
+        break;
+      case 0x4a:
+        traceId = checkId(r.bytes(end), 16, 'trace_id', '');
+        break;
+      case 0x52:
+        spanId = checkId(r.bytes(end), 8, 'span_id', '');
+        break;
+      case 0x59:
+        observedTimeUnixNano = r.fixed64();
+        break;
+      case 0x62:
+        eventName = r.string(end);
+        break;
+      default:
+        other(r, t, end, LOG_FIELDS);
+    }
+  }
+  r.checkEnd(end);
+  return {
+    timeUnixNano,
+    observedTimeUnixNano,
+    severityNumber,
+    severityText,
+    body: body ?? {},
+    attributes,
+    droppedAttributesCount,
+    flags,
+    traceId,
+    spanId,
+    eventName,
+  };
+}
+
+const LOGS: Layout<ResourceLogs, ScopeLogs, LogRecord> = {
+  names: ['resourceLogs', 'scopeLogs', 'logRecords'],
+  item: decodeLogRecord,
+  scopeGroup: (scope, logRecords, schemaUrl) => ({ scope, logRecords, schemaUrl }),
+  resourceGroup: (resource, scopeLogs, schemaUrl) => ({ resource, scopeLogs, schemaUrl }),
+};
+
+/** Decodes an ExportLogsServiceRequest (same layout as LogsData). */
 export function decodeLogsRequest(buf: Uint8Array): LogsData {
-  return guard(() => ({
-    resourceLogs: grouped<ResourceLogs, ScopeLogs, LogRecord>(
-      buf,
-      (resource, scopeLogs, schemaUrl) => ({ resource, scopeLogs, schemaUrl }),
-      (scope, logRecords, schemaUrl) => ({ scope, logRecords, schemaUrl }),
-      logRecord,
-      ['resourceLogs', 'scopeLogs', 'logRecords'],
-    ),
-  }));
+  return { resourceLogs: decodeRequest(buf, LOGS) };
 }
 
-// ---------------------------------------------------------------- metrics
+// ---- metrics -------------------------------------------------------------------------------
 
-function exemplar(r: Reader, end: number, where: () => string): Exemplar {
-  const e: Exemplar = { filteredAttributes: [], timeUnixNano: 0n, spanId: EMPTY, traceId: EMPTY };
+type MetricType = MetricData['type'];
+
+const METRIC_FIELDS = names('Metric', {
+  1: 'name',
+  2: 'description',
+  3: 'unit',
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponential_histogram',
+  11: 'summary',
+  12: 'metadata',
+});
+const DATA_FIELDS: Record<MetricType, (string | undefined)[]> = {
+  gauge: names('Gauge', { 1: 'data_points' }),
+  sum: names('Sum', { 1: 'data_points', 2: 'aggregation_temporality', 3: 'is_monotonic' }),
+  histogram: names('Histogram', { 1: 'data_points', 2: 'aggregation_temporality' }),
+  exponentialHistogram: names('ExponentialHistogram', { 1: 'data_points', 2: 'aggregation_temporality' }),
+  summary: names('Summary', { 1: 'data_points' }),
+};
+const NUMBER_POINT_FIELDS = names('NumberDataPoint', {
+  2: 'start_time_unix_nano',
+  3: 'time_unix_nano',
+  4: 'as_double',
+  5: 'exemplars',
+  6: 'as_int',
+  7: 'attributes',
+  8: 'flags',
+});
+const HISTOGRAM_POINT_FIELDS = names('HistogramDataPoint', {
+  2: 'start_time_unix_nano',
+  3: 'time_unix_nano',
+  4: 'count',
+  5: 'sum',
+  6: 'bucket_counts',
+  7: 'explicit_bounds',
+  8: 'exemplars',
+  9: 'attributes',
+  10: 'flags',
+  11: 'min',
+  12: 'max',
+});
+const EXP_POINT_FIELDS = names('ExponentialHistogramDataPoint', {
+  1: 'attributes',
+  2: 'start_time_unix_nano',
+  3: 'time_unix_nano',
+  4: 'count',
+  5: 'sum',
+  6: 'scale',
+  7: 'zero_count',
+  8: 'positive',
+  9: 'negative',
+  10: 'flags',
+  11: 'exemplars',
+  12: 'min',
+  13: 'max',
+  14: 'zero_threshold',
+});
+const BUCKETS_FIELDS = names('Buckets', { 1: 'offset', 2: 'bucket_counts' });
+const SUMMARY_POINT_FIELDS = names('SummaryDataPoint', {
+  2: 'start_time_unix_nano',
+  3: 'time_unix_nano',
+  4: 'count',
+  5: 'sum',
+  6: 'quantile_values',
+  7: 'attributes',
+  8: 'flags',
+});
+const QUANTILE_FIELDS = names('ValueAtQuantile', { 1: 'quantile', 2: 'value' });
+const EXEMPLAR_FIELDS = names('Exemplar', {
+  2: 'time_unix_nano',
+  3: 'as_double',
+  4: 'span_id',
+  5: 'trace_id',
+  6: 'as_int',
+  7: 'filtered_attributes',
+});
+
+/** JSON key of the metric data being decoded, for paths in error messages. */
+let dataKey = '';
+
+function exemplarAt(point: number, index: number): string {
+  return `.${dataKey}.dataPoints[${point}].exemplars[${index}]`;
+}
+
+function decodeExemplar(r: ProtoReader, end: number, point: number, index: number): Exemplar {
+  const filteredAttributes: KeyValue[] = [];
+  let timeUnixNano = 0n;
+  let value: number | bigint = 0;
+  let which = 0; // 0 none, 1 double, 2 int (oneof: the last one wins)
+  let spanId = NO_BYTES;
+  let traceId = NO_BYTES;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 7) attr(r, w, e.filteredAttributes, 'Exemplar.filtered_attributes');
-    else if (f === 2 && w === WIRE_I64) e.timeUnixNano = r.fixed64();
-    else if (f === 3 && w === WIRE_I64) e.asDouble = r.double();
-    else if (f === 6 && w === WIRE_I64) e.asInt = r.sfixed64();
-    else if (f === 4) e.spanId = id(r, w, 8, 'exemplar span_id', where);
-    else if (f === 5) e.traceId = id(r, w, 16, 'exemplar trace_id', where);
-    else r.skip(w);
+    const t = r.tag();
+    switch (t) {
+      case 0x11:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x19:
+        value = r.double();
+        which = 1;
+        break;
+      case 0x22:
+        spanId = r.bytes(end);
+        if (spanId.length !== 8 && spanId.length !== 0)
+          badId('span_id', spanId.length, exemplarAt(point, index));
+        break;
+      case 0x2a:
+        traceId = r.bytes(end);
+        if (traceId.length !== 16 && traceId.length !== 0)
+          badId('trace_id', traceId.length, exemplarAt(point, index));
+        break;
+      case 0x31:
+        value = r.sfixed64();
+        which = 2;
+        break;
+      case 0x3a:
+        filteredAttributes.push(attribute(r, end));
+        break;
+      default:
+        other(r, t, end, EXEMPLAR_FIELDS);
+    }
   }
-  return e;
+  r.checkEnd(end);
+  if (which === 1) return { filteredAttributes, timeUnixNano, asDouble: value as number, spanId, traceId };
+  if (which === 2) return { filteredAttributes, timeUnixNano, asInt: value, spanId, traceId };
+  return { filteredAttributes, timeUnixNano, spanId, traceId };
 }
 
-/** Repeated scalar that may arrive packed (LEN) or one per tag. */
-function repeated(r: Reader, w: number, one: () => number, out: number[], field: string): void {
-  if (w === WIRE_LEN) {
-    nested(r, (r2, e2) => {
-      while (r2.pos < e2) out.push(one());
-    });
-  } else out.push(one());
-  if (out.length > 1e7) r.fail(`${field} has too many values`);
-}
-
-function numberPoint(r: Reader, end: number, where: () => string): NumberDataPoint {
-  const p: NumberDataPoint = {
-    attributes: [],
-    startTimeUnixNano: 0n,
-    timeUnixNano: 0n,
-    exemplars: [],
-    flags: 0,
-  };
+function decodeNumberPoint(r: ProtoReader, end: number, index: number): NumberDataPoint {
+  const attributes: KeyValue[] = [];
+  let startTimeUnixNano = 0n;
+  let timeUnixNano = 0n;
+  let value: number | bigint = 0;
+  let which = 0; // 0 none, 1 double, 2 int (oneof: the last one wins)
+  const exemplars: Exemplar[] = [];
+  let flags = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 7) attr(r, w, p.attributes, 'NumberDataPoint.attributes');
-    else if (f === 2 && w === WIRE_I64) p.startTimeUnixNano = r.fixed64();
-    else if (f === 3 && w === WIRE_I64) p.timeUnixNano = r.fixed64();
-    else if (f === 4 && w === WIRE_I64) {
-      p.asDouble = r.double();
-      delete p.asInt;
-    } else if (f === 6 && w === WIRE_I64) {
-      p.asInt = r.sfixed64();
-      delete p.asDouble;
-    } else if (f === 5 && w === WIRE_LEN) p.exemplars.push(nested(r, (r2, e2) => exemplar(r2, e2, where)));
-    else if (f === 8 && w === WIRE_VARINT) p.flags = r.uint32();
-    else r.skip(w);
+    const t = r.tag();
+    switch (t) {
+      case 0x11:
+        startTimeUnixNano = r.fixed64();
+        break;
+      case 0x19:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x21:
+        value = r.double();
+        which = 1;
+        break;
+      case 0x2a: {
+        const e = r.len(end) + r.pos;
+        exemplars.push(decodeExemplar(r, e, index, exemplars.length));
+        break;
+      }
+      case 0x31:
+        value = r.sfixed64();
+        which = 2;
+        break;
+      case 0x3a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x40:
+        flags = r.uint32();
+        break;
+      default:
+        other(r, t, end, NUMBER_POINT_FIELDS);
+    }
   }
-  return p;
+  r.checkEnd(end);
+  if (which === 1)
+    return { attributes, startTimeUnixNano, timeUnixNano, asDouble: value as number, exemplars, flags };
+  if (which === 2) return { attributes, startTimeUnixNano, timeUnixNano, asInt: value, exemplars, flags };
+  return { attributes, startTimeUnixNano, timeUnixNano, exemplars, flags };
 }
 
-function histogramPoint(r: Reader, end: number, where: () => string): HistogramDataPoint {
+/** Packed (one LEN field) or unpacked (one field each) fixed64 counts. */
+function fixed64s(r: ProtoReader, tag: number, end: number, out: number[]): void {
+  if ((tag & 7) === WIRE_I64) {
+    out.push(r.fixed64Number());
+    return;
+  }
+  const n = r.len(end);
+  if (n % 8 !== 0) r.fail(`packed fixed64 length ${n} is not a multiple of 8`);
+  const e = r.pos + n;
+  while (r.pos < e) out.push(r.fixed64Number());
+}
+
+/** Packed or unpacked doubles. */
+function doubles(r: ProtoReader, tag: number, end: number, out: number[]): void {
+  if ((tag & 7) === WIRE_I64) {
+    out.push(r.double());
+    return;
+  }
+  const n = r.len(end);
+  if (n % 8 !== 0) r.fail(`packed double length ${n} is not a multiple of 8`);
+  const e = r.pos + n;
+  while (r.pos < e) out.push(r.double());
+}
+
+/** Packed or unpacked uint64 varints. */
+function uint64s(r: ProtoReader, tag: number, end: number, out: number[]): void {
+  if ((tag & 7) === WIRE_VARINT) {
+    out.push(r.uint64Number());
+    return;
+  }
+  const e = r.len(end) + r.pos;
+  while (r.pos < e) out.push(r.uint64Number());
+  r.checkEnd(e);
+}
+
+function decodeHistogramPoint(r: ProtoReader, end: number, index: number): HistogramDataPoint {
+  const attributes: KeyValue[] = [];
+  let startTimeUnixNano = 0n;
+  let timeUnixNano = 0n;
+  let count = 0;
+  let sum: number | undefined;
+  const bucketCounts: number[] = [];
+  const explicitBounds: number[] = [];
+  const exemplars: Exemplar[] = [];
+  let flags = 0;
+  let min: number | undefined;
+  let max: number | undefined;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x11:
+        startTimeUnixNano = r.fixed64();
+        break;
+      case 0x19:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x21:
+        count = r.fixed64Number();
+        break;
+      case 0x29:
+        sum = r.double();
+        break;
+      case 0x31:
+      case 0x32:
+        fixed64s(r, t, end, bucketCounts);
+        break;
+      case 0x39:
+      case 0x3a:
+        doubles(r, t, end, explicitBounds);
+        break;
+      case 0x42: {
+        const e = r.len(end) + r.pos;
+        exemplars.push(decodeExemplar(r, e, index, exemplars.length));
+        break;
+      }
+      case 0x4a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x50:
+        flags = r.uint32();
+        break;
+      case 0x59:
+        min = r.double();
+        break;
+      case 0x61:
+        max = r.double();
+        break;
+      default:
+        other(r, t, end, HISTOGRAM_POINT_FIELDS);
+    }
+  }
+  r.checkEnd(end);
   const p: HistogramDataPoint = {
-    attributes: [],
-    startTimeUnixNano: 0n,
-    timeUnixNano: 0n,
-    count: 0,
-    bucketCounts: [],
-    explicitBounds: [],
-    exemplars: [],
-    flags: 0,
+    attributes,
+    startTimeUnixNano,
+    timeUnixNano,
+    count,
+    bucketCounts,
+    explicitBounds,
+    exemplars,
+    flags,
   };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 9) attr(r, w, p.attributes, 'HistogramDataPoint.attributes');
-    else if (f === 2 && w === WIRE_I64) p.startTimeUnixNano = r.fixed64();
-    else if (f === 3 && w === WIRE_I64) p.timeUnixNano = r.fixed64();
-    else if (f === 4 && w === WIRE_I64) p.count = r.fixed64Number();
-    else if (f === 5 && w === WIRE_I64) p.sum = r.double();
-    else if (f === 6 && (w === WIRE_LEN || w === WIRE_I64))
-      repeated(r, w, () => r.fixed64Number(), p.bucketCounts, 'bucket_counts');
-    else if (f === 7 && (w === WIRE_LEN || w === WIRE_I64))
-      repeated(r, w, () => r.double(), p.explicitBounds, 'explicit_bounds');
-    else if (f === 8 && w === WIRE_LEN) p.exemplars.push(nested(r, (r2, e2) => exemplar(r2, e2, where)));
-    else if (f === 10 && w === WIRE_VARINT) p.flags = r.uint32();
-    else if (f === 11 && w === WIRE_I64) p.min = r.double();
-    else if (f === 12 && w === WIRE_I64) p.max = r.double();
-    else r.skip(w);
-  }
+  // Optional fields exist as keys only when they were on the wire.
+  if (sum !== undefined) p.sum = sum;
+  if (min !== undefined) p.min = min;
+  if (max !== undefined) p.max = max;
   return p;
 }
 
-function buckets(r: Reader, end: number): ExponentialHistogramBuckets {
-  const b: ExponentialHistogramBuckets = { offset: 0, bucketCounts: [] };
+function decodeBuckets(
+  r: ProtoReader,
+  end: number,
+  prev: ExponentialHistogramBuckets | null,
+): ExponentialHistogramBuckets {
+  let offset = prev ? prev.offset : 0;
+  const bucketCounts = prev ? prev.bucketCounts : [];
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1 && w === WIRE_VARINT) b.offset = r.sint32();
-    else if (f === 2 && (w === WIRE_LEN || w === WIRE_VARINT))
-      repeated(r, w, () => r.uint64Number(), b.bucketCounts, 'bucket_counts');
-    else r.skip(w);
+    const t = r.tag();
+    if (t === 0x08) offset = r.sint32();
+    else if (t === 0x10 || t === 0x12) uint64s(r, t, end, bucketCounts);
+    else other(r, t, end, BUCKETS_FIELDS);
   }
-  return b;
+  r.checkEnd(end);
+  return { offset, bucketCounts };
 }
 
-function expHistogramPoint(r: Reader, end: number, where: () => string): ExponentialHistogramDataPoint {
+function decodeExpPoint(r: ProtoReader, end: number, index: number): ExponentialHistogramDataPoint {
+  const attributes: KeyValue[] = [];
+  let startTimeUnixNano = 0n;
+  let timeUnixNano = 0n;
+  let count = 0;
+  let sum: number | undefined;
+  let scale = 0;
+  let zeroCount = 0;
+  let positive: ExponentialHistogramBuckets | null = null;
+  let negative: ExponentialHistogramBuckets | null = null;
+  let flags = 0;
+  const exemplars: Exemplar[] = [];
+  let min: number | undefined;
+  let max: number | undefined;
+  let zeroThreshold = 0;
+  while (r.pos < end) {
+    const t = r.tag();
+    switch (t) {
+      case 0x0a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x11:
+        startTimeUnixNano = r.fixed64();
+        break;
+      case 0x19:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x21:
+        count = r.fixed64Number();
+        break;
+      case 0x29:
+        sum = r.double();
+        break;
+      case 0x30:
+        scale = r.sint32();
+        break;
+      case 0x39:
+        zeroCount = r.fixed64Number();
+        break;
+      case 0x42: {
+        const e = r.len(end) + r.pos;
+        positive = decodeBuckets(r, e, positive);
+        break;
+      }
+      case 0x4a: {
+        const e = r.len(end) + r.pos;
+        negative = decodeBuckets(r, e, negative);
+        break;
+      }
+      case 0x50:
+        flags = r.uint32();
+        break;
+      case 0x5a: {
+        const e = r.len(end) + r.pos;
+        exemplars.push(decodeExemplar(r, e, index, exemplars.length));
+        break;
+      }
+      case 0x61:
+        min = r.double();
+        break;
+      case 0x69:
+        max = r.double();
+        break;
+      case 0x71:
+        zeroThreshold = r.double();
+        break;
+      default:
+        other(r, t, end, EXP_POINT_FIELDS);
+    }
+  }
+  r.checkEnd(end);
   const p: ExponentialHistogramDataPoint = {
-    attributes: [],
-    startTimeUnixNano: 0n,
-    timeUnixNano: 0n,
-    count: 0,
-    scale: 0,
-    zeroCount: 0,
-    positive: { offset: 0, bucketCounts: [] },
-    negative: { offset: 0, bucketCounts: [] },
-    flags: 0,
-    exemplars: [],
-    zeroThreshold: 0,
+    attributes,
+    startTimeUnixNano,
+    timeUnixNano,
+    count,
+    scale,
+    zeroCount,
+    positive: positive ?? { offset: 0, bucketCounts: [] },
+    negative: negative ?? { offset: 0, bucketCounts: [] },
+    flags,
+    exemplars,
+    zeroThreshold,
   };
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1) attr(r, w, p.attributes, 'ExponentialHistogramDataPoint.attributes');
-    else if (f === 2 && w === WIRE_I64) p.startTimeUnixNano = r.fixed64();
-    else if (f === 3 && w === WIRE_I64) p.timeUnixNano = r.fixed64();
-    else if (f === 4 && w === WIRE_I64) p.count = r.fixed64Number();
-    else if (f === 5 && w === WIRE_I64) p.sum = r.double();
-    else if (f === 6 && w === WIRE_VARINT) p.scale = r.sint32();
-    else if (f === 7 && w === WIRE_I64) p.zeroCount = r.fixed64Number();
-    else if (f === 8 && w === WIRE_LEN) p.positive = nested(r, buckets);
-    else if (f === 9 && w === WIRE_LEN) p.negative = nested(r, buckets);
-    else if (f === 10 && w === WIRE_VARINT) p.flags = r.uint32();
-    else if (f === 11 && w === WIRE_LEN) p.exemplars.push(nested(r, (r2, e2) => exemplar(r2, e2, where)));
-    else if (f === 12 && w === WIRE_I64) p.min = r.double();
-    else if (f === 13 && w === WIRE_I64) p.max = r.double();
-    else if (f === 14 && w === WIRE_I64) p.zeroThreshold = r.double();
-    else r.skip(w);
-  }
+  if (sum !== undefined) p.sum = sum;
+  if (min !== undefined) p.min = min;
+  if (max !== undefined) p.max = max;
   return p;
 }
 
-function summaryPoint(r: Reader, end: number): SummaryDataPoint {
-  const p: SummaryDataPoint = {
-    attributes: [],
-    startTimeUnixNano: 0n,
-    timeUnixNano: 0n,
-    count: 0,
-    sum: 0,
-    quantileValues: [],
-    flags: 0,
-  };
+function decodeQuantile(r: ProtoReader, end: number): ValueAtQuantile {
+  let quantile = 0;
+  let value = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 7) attr(r, w, p.attributes, 'SummaryDataPoint.attributes');
-    else if (f === 2 && w === WIRE_I64) p.startTimeUnixNano = r.fixed64();
-    else if (f === 3 && w === WIRE_I64) p.timeUnixNano = r.fixed64();
-    else if (f === 4 && w === WIRE_I64) p.count = r.fixed64Number();
-    else if (f === 5 && w === WIRE_I64) p.sum = r.double();
-    else if (f === 6 && w === WIRE_LEN)
-      p.quantileValues.push(
-        nested(r, (r2, e2) => {
-          const q = { quantile: 0, value: 0 };
-          while (r2.pos < e2) {
-            const t = r2.uint32();
-            if (t >>> 3 === 1 && (t & 7) === WIRE_I64) q.quantile = r2.double();
-            else if (t >>> 3 === 2 && (t & 7) === WIRE_I64) q.value = r2.double();
-            else r2.skip(t & 7);
-          }
-          return q;
-        }),
-      );
-    else if (f === 8 && w === WIRE_VARINT) p.flags = r.uint32();
-    else r.skip(w);
+    const t = r.tag();
+    if (t === 0x09) quantile = r.double();
+    else if (t === 0x11) value = r.double();
+    else other(r, t, end, QUANTILE_FIELDS);
   }
-  return p;
+  r.checkEnd(end);
+  return { quantile, value };
 }
 
-/** Gauge/Sum/Histogram/ExponentialHistogram/Summary bodies. */
-function metricData(r: Reader, end: number, type: MetricData['type'], where: () => string): MetricData {
-  const points: unknown[] = [];
-  let temporality = 0;
-  let monotonic = false;
+function decodeSummaryPoint(r: ProtoReader, end: number): SummaryDataPoint {
+  const attributes: KeyValue[] = [];
+  let startTimeUnixNano = 0n;
+  let timeUnixNano = 0n;
+  let count = 0;
+  let sum = 0;
+  const quantileValues: ValueAtQuantile[] = [];
+  let flags = 0;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1 && w === WIRE_LEN) {
-      points.push(
-        nested(r, (r2, e2) => {
-          switch (type) {
-            case 'gauge':
-            case 'sum':
-              return numberPoint(r2, e2, where);
-            case 'histogram':
-              return histogramPoint(r2, e2, where);
-            case 'exponentialHistogram':
-              return expHistogramPoint(r2, e2, where);
-            default:
-              return summaryPoint(r2, e2);
-          }
-        }),
-      );
-    } else if (f === 2 && w === WIRE_VARINT && type !== 'gauge' && type !== 'summary')
-      temporality = r.int32();
-    else if (f === 3 && w === WIRE_VARINT && type === 'sum') monotonic = r.bool();
-    else r.skip(w);
+    const t = r.tag();
+    switch (t) {
+      case 0x11:
+        startTimeUnixNano = r.fixed64();
+        break;
+      case 0x19:
+        timeUnixNano = r.fixed64();
+        break;
+      case 0x21:
+        count = r.fixed64Number();
+        break;
+      case 0x29:
+        sum = r.double();
+        break;
+      case 0x32: {
+        const e = r.len(end) + r.pos;
+        quantileValues.push(decodeQuantile(r, e));
+        break;
+      }
+      case 0x3a:
+        attributes.push(attribute(r, end));
+        break;
+      case 0x40:
+        flags = r.uint32();
+        break;
+      default:
+        other(r, t, end, SUMMARY_POINT_FIELDS);
+    }
   }
+  r.checkEnd(end);
+  return { attributes, startTimeUnixNano, timeUnixNano, count, sum, quantileValues, flags };
+}
+
+type AnyPoint = NumberDataPoint | HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint;
+
+/** Gauge / Sum / Histogram / ExponentialHistogram / Summary; merges into `prev` of the same type. */
+function decodeMetricData(
+  r: ProtoReader,
+  end: number,
+  type: MetricType,
+  prev: MetricData | null,
+): MetricData {
+  const same = prev !== null && prev.type === type ? prev : null;
+  const points: AnyPoint[] = same ? same.dataPoints : [];
+  let temporality = same && 'aggregationTemporality' in same ? same.aggregationTemporality : 0;
+  let monotonic = same && same.type === 'sum' ? same.isMonotonic : false;
+  dataKey = type;
+  while (r.pos < end) {
+    const t = r.tag();
+    if (t === 0x0a) {
+      const e = r.len(end) + r.pos;
+      const i = points.length;
+      if (type === 'gauge' || type === 'sum') points.push(decodeNumberPoint(r, e, i));
+      else if (type === 'histogram') points.push(decodeHistogramPoint(r, e, i));
+      else if (type === 'exponentialHistogram') points.push(decodeExpPoint(r, e, i));
+      else points.push(decodeSummaryPoint(r, e));
+    } else if (t === 0x10 && type !== 'gauge' && type !== 'summary') temporality = r.int32();
+    else if (t === 0x18 && type === 'sum') monotonic = r.bool();
+    else other(r, t, end, DATA_FIELDS[type]);
+  }
+  r.checkEnd(end);
   switch (type) {
     case 'gauge':
       return { type, dataPoints: points as NumberDataPoint[] };
@@ -722,40 +1198,63 @@ function metricData(r: Reader, end: number, type: MetricData['type'], where: () 
   }
 }
 
-const DATA_FIELDS: Record<number, MetricData['type']> = {
-  5: 'gauge',
-  7: 'sum',
-  9: 'histogram',
-  10: 'exponentialHistogram',
-  11: 'summary',
-};
-
-function metric(r: Reader, end: number, where: () => string): Metric {
-  const m: Metric = { name: '', description: '', unit: '', metadata: [], data: null };
+function decodeMetric(r: ProtoReader, end: number): Metric {
+  let name = '';
+  let description = '';
+  let unit = '';
+  const metadata: KeyValue[] = [];
+  let data: MetricData | null = null;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const f = tag >>> 3;
-    const w = tag & 7;
-    if (f === 1 && w === WIRE_LEN) m.name = r.string();
-    else if (f === 2 && w === WIRE_LEN) m.description = r.string();
-    else if (f === 3 && w === WIRE_LEN) m.unit = r.string();
-    else if (f === 12) attr(r, w, m.metadata, 'Metric.metadata');
-    else if (DATA_FIELDS[f] && w === WIRE_LEN) {
-      const type = DATA_FIELDS[f]!;
-      m.data = nested(r, (r2, e2) => metricData(r2, e2, type, where));
-    } else r.skip(w);
+    const t = r.tag();
+    let type: MetricType | null = null;
+    switch (t) {
+      case 0x0a:
+        name = r.string(end);
+        break;
+      case 0x12:
+        description = r.string(end);
+        break;
+      case 0x1a:
+        unit = r.string(end);
+        break;
+      case 0x2a:
+        type = 'gauge';
+        break;
+      case 0x3a:
+        type = 'sum';
+        break;
+      case 0x4a:
+        type = 'histogram';
+        break;
+      case 0x52:
+        type = 'exponentialHistogram';
+        break;
+      case 0x5a:
+        type = 'summary';
+        break;
+      case 0x62:
+        metadata.push(attribute(r, end));
+        break;
+      default:
+        other(r, t, end, METRIC_FIELDS);
+    }
+    if (type !== null) {
+      const e = r.len(end) + r.pos;
+      data = decodeMetricData(r, e, type, data);
+    }
   }
-  return m;
+  r.checkEnd(end);
+  return { name, description, unit, metadata, data };
 }
 
+const METRICS: Layout<ResourceMetrics, ScopeMetrics, Metric> = {
+  names: ['resourceMetrics', 'scopeMetrics', 'metrics'],
+  item: decodeMetric,
+  scopeGroup: (scope, metrics, schemaUrl) => ({ scope, metrics, schemaUrl }),
+  resourceGroup: (resource, scopeMetrics, schemaUrl) => ({ resource, scopeMetrics, schemaUrl }),
+};
+
+/** Decodes an ExportMetricsServiceRequest (same layout as MetricsData). */
 export function decodeMetricsRequest(buf: Uint8Array): MetricsData {
-  return guard(() => ({
-    resourceMetrics: grouped<ResourceMetrics, ScopeMetrics, Metric>(
-      buf,
-      (resource, scopeMetrics, schemaUrl) => ({ resource, scopeMetrics, schemaUrl }),
-      (scope, metrics, schemaUrl) => ({ scope, metrics, schemaUrl }),
-      metric,
-      ['resourceMetrics', 'scopeMetrics', 'metrics'],
-    ),
-  }));
+  return { resourceMetrics: decodeRequest(buf, METRICS) };
 }
