@@ -1,9 +1,10 @@
 // Signal-generic operations on payloads: count items, split at an item count, append, clone.
 // Splitting and appending keep resource/scope grouping, as the Collector's batch processor does.
 import type { AnyValue, KeyValue, Signal } from './common.ts';
-import type { LogsData } from './logs.ts';
-import type { Metric, MetricsData } from './metrics.ts';
-import type { TracesData } from './traces.ts';
+import { EncodedGroup, pendingItemCount } from './encoded-groups.ts';
+import type { LogsData, ResourceLogs } from './logs.ts';
+import type { Metric, MetricsData, ResourceMetrics } from './metrics.ts';
+import type { ResourceSpans, TracesData } from './traces.ts';
 
 export interface SignalDataMap {
   traces: TracesData;
@@ -30,16 +31,32 @@ export function itemCount(signal: Signal, data: SignalData): number {
   let n = 0;
   switch (signal) {
     case 'traces':
-      for (const rs of (data as TracesData).resourceSpans)
-        for (const ss of rs.scopeSpans) n += ss.spans.length;
+      for (const rs of (data as TracesData).resourceSpans) n += groupItemCount(signal, rs);
       return n;
     case 'metrics':
-      for (const rm of (data as MetricsData).resourceMetrics)
-        for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += metricPointCount(m);
+      for (const rm of (data as MetricsData).resourceMetrics) n += groupItemCount(signal, rm);
       return n;
     case 'logs':
-      for (const rl of (data as LogsData).resourceLogs)
-        for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+      for (const rl of (data as LogsData).resourceLogs) n += groupItemCount(signal, rl);
+      return n;
+  }
+}
+
+/** Items in one resource group; never decodes a group that still holds encoded scopes. */
+function groupItemCount(signal: Signal, group: ResourceSpans | ResourceMetrics | ResourceLogs): number {
+  const pending = pendingItemCount(group);
+  if (pending >= 0) return pending;
+  let n = 0;
+  switch (signal) {
+    case 'traces':
+      for (const ss of (group as ResourceSpans).scopeSpans) n += ss.spans.length;
+      return n;
+    case 'metrics':
+      for (const sm of (group as ResourceMetrics).scopeMetrics)
+        for (const m of sm.metrics) n += metricPointCount(m);
+      return n;
+    case 'logs':
+      for (const sl of (group as ResourceLogs).scopeLogs) n += sl.logRecords.length;
       return n;
   }
 }
@@ -144,6 +161,13 @@ function takeGrouped(
   const out: Group[] = [];
   while (n > 0 && resources.length > 0) {
     const r = resources[0]!;
+    // A group that fits whole moves as it is (an encoded one stays encoded).
+    const pending = pendingItemCount(r);
+    if (pending >= 0 && pending <= n) {
+      out.push(resources.shift()!);
+      n -= pending;
+      continue;
+    }
     // Copy before changing: the groups may be shared with other consumers (fan-out).
     const scopes = [...(r[scopeKey] as Group[])];
     const taken: Group[] = [];
@@ -185,6 +209,15 @@ export function cloneAttributes(attrs: KeyValue[]): KeyValue[] {
 function cloneDeep<T>(x: T): T {
   if (x === null || typeof x !== 'object') return x;
   if (x instanceof Uint8Array) return x.slice() as T;
+  if (x instanceof EncodedGroup) {
+    // Received bytes are never written to, so copies may share them.
+    const shared = x.cloneEncoded(cloneDeep);
+    if (shared !== null) return shared as T;
+    const group = x as unknown as Record<string, unknown>;
+    const plain = x.toJSON() as Record<string, unknown>;
+    for (const k in plain) plain[k] = cloneDeep(group[k]);
+    return plain as T;
+  }
   if (Array.isArray(x)) return x.map(cloneDeep) as T;
   const out: Record<string, unknown> = {};
   for (const k in x) out[k] = cloneDeep((x as Record<string, unknown>)[k]);

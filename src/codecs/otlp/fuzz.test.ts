@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Signal } from '../../model/common.ts';
-import type { SignalData } from '../../model/signal.ts';
+import { itemCount, type SignalData } from '../../model/signal.ts';
 import {
   DecodeError,
   decodeExportResponse,
@@ -113,6 +113,24 @@ function contained<T>(fn: () => T, describe: () => string): T | undefined {
   return out;
 }
 
+function errorOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function keptOrError(signal: Signal, input: Uint8Array): { data?: SignalData; error?: string } {
+  try {
+    return { data: decodeRequest(signal, input, { keepEncoded: true }) };
+  } catch (e) {
+    assert.ok(e instanceof DecodeError, `keepEncoded threw ${String(e)}`);
+    return { error: e.message };
+  }
+}
+
 const valid: { [S in Signal]: () => SignalData<S> } = {
   traces: tracesFixture,
   metrics: metricsFixture,
@@ -133,7 +151,21 @@ for (const signal of ['traces', 'metrics', 'logs'] as const) {
           : mutate(seeds[i % 2]!, r);
       const describe = () => Buffer.from(input).toString('hex');
       const data = contained(() => decodeRequest(signal, input), describe);
-      if (data === undefined) continue;
+      // Receivers decode keeping scope groups encoded: the same input must be refused with the
+      // same message, and what it keeps must forward as the same data with the same count.
+      const kept = keptOrError(signal, input);
+      if (data === undefined) {
+        assert.equal(
+          kept.error,
+          errorOf(() => decodeRequest(signal, input)),
+          `keepEncoded on ${describe()}`,
+        );
+        continue;
+      }
+      assert.equal(kept.error, undefined, `keepEncoded refused ${describe()}`);
+      assert.equal(itemCount(signal, kept.data!), itemCount(signal, data), `count for ${describe()}`);
+      const forwarded = decodeRequest(signal, encodeRequest(signal, kept.data!));
+      assert.deepStrictEqual(canon(forwarded), canon(data), `forwarding kept bytes of ${describe()}`);
       decoded++;
       // Whatever decodes is a well-formed model: it encodes and survives a round trip.
       const again = decodeRequest(signal, encodeRequest(signal, data));

@@ -5,11 +5,17 @@
 // says what is wrong and where (field path / byte offset).
 import type { Signal } from '../../model/common.ts';
 import type { SignalData } from '../../model/signal.ts';
-import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from './proto-decode.ts';
+import {
+  decodeLogsRequest,
+  decodeMetricsRequest,
+  decodeTracesRequest,
+  type DecodeOptions,
+} from './proto-decode.ts';
 import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest } from './proto-encode.ts';
 import { decodeJsonRequest, encodeJsonRequest } from './json.ts';
 
 export { DecodeError } from './decode-error.ts';
+export type { DecodeOptions } from './proto-decode.ts';
 export {
   decodeTracesRequest,
   decodeMetricsRequest,
@@ -30,15 +36,23 @@ export {
 } from './responses.ts';
 export type { ExportResponse, RpcStatus } from './responses.ts';
 
-/** Decodes an Export<Signal>ServiceRequest protobuf message. */
-export function decodeRequest<S extends Signal>(signal: S, buf: Uint8Array): SignalData<S> {
+/**
+ * Decodes an Export<Signal>ServiceRequest protobuf message. `keepEncoded` keeps each resource
+ * group's scope groups as the received bytes until something reads them (receivers use it; see
+ * model/encoded-groups.ts); validation is the same either way.
+ */
+export function decodeRequest<S extends Signal>(
+  signal: S,
+  buf: Uint8Array,
+  opts?: DecodeOptions,
+): SignalData<S> {
   switch (signal) {
     case 'traces':
-      return decodeTracesRequest(buf) as SignalData<S>;
+      return decodeTracesRequest(buf, opts) as SignalData<S>;
     case 'metrics':
-      return decodeMetricsRequest(buf) as SignalData<S>;
+      return decodeMetricsRequest(buf, opts) as SignalData<S>;
     default:
-      return decodeLogsRequest(buf) as SignalData<S>;
+      return decodeLogsRequest(buf, opts) as SignalData<S>;
   }
 }
 

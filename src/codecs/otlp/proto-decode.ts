@@ -40,7 +40,18 @@ import type {
   SpanStatus,
   TracesData,
 } from '../../model/traces.ts';
+import {
+  EncodedResourceLogs,
+  EncodedResourceMetrics,
+  EncodedResourceSpans,
+} from '../../model/encoded-groups.ts';
+import { metricPointCount } from '../../model/signal.ts';
 import { DecodeError, INTERNAL_ERROR } from './decode-error.ts';
+
+export interface DecodeOptions {
+  /** Keep each resource group's scope groups as the received bytes (model/encoded-groups.ts). */
+  keepEncoded?: boolean;
+}
 import { ProtoReader, WIRE_I64, WIRE_VARINT } from './protobuf-reader.ts';
 
 /** Deepest AnyValue nesting accepted (attribute values are depth 1). */
@@ -55,6 +66,8 @@ let pathNames: readonly [string, string, string] = ['', '', ''];
 let atR = -1;
 let atS = -1;
 let atI = -1;
+/** Items validated and dropped in the current resource group (validate-only layouts). */
+let validatedItems = 0;
 
 function where(): string {
   if (atR < 0) return '';
@@ -286,7 +299,18 @@ interface Layout<R, S, I> {
   names: readonly [string, string, string];
   item(r: ProtoReader, end: number): I;
   scopeGroup(scope: InstrumentationScope, items: I[], schemaUrl: string): S;
-  resourceGroup(resource: Resource, scopes: S[], schemaUrl: string): R;
+  /**
+   * Validate-only layouts: each item is decoded (so it is checked exactly as always) and then
+   * dropped at once, so it dies young instead of being copied by the garbage collector;
+   * `weight` says how many items it counts for. `resourceGroup` then gets no scope objects, and
+   * the number of items in `validatedItems`.
+   */
+  discardItems?: { weight(item: I): number };
+  /**
+   * `encoded`: the bytes of the group's scope-group fields (copied together when other fields
+   * came between them). Layouts that keep encoded scopes use it; the others ignore it.
+   */
+  resourceGroup(resource: Resource, scopes: S[], schemaUrl: string, encoded: Uint8Array): R;
 }
 
 function decodeRequest<R, S, I>(buf: Uint8Array, layout: Layout<R, S, I>): R[] {
@@ -317,7 +341,13 @@ function decodeResourceGroup<R, S, I>(r: ProtoReader, end: number, layout: Layou
   let resource: Resource | null = null;
   const scopes: S[] = [];
   let schemaUrl = '';
+  // Where the scope-group fields start and end, and whether anything came between them.
+  let first = -1;
+  let last = -1;
+  let parts: Uint8Array[] | null = null; // set when other fields come between scope groups
+  validatedItems = 0;
   while (r.pos < end) {
+    const at = r.pos;
     const t = r.tag();
     if (t === 0x12) {
       const e = r.len(end) + r.pos;
@@ -325,6 +355,12 @@ function decodeResourceGroup<R, S, I>(r: ProtoReader, end: number, layout: Layou
       atI = -1;
       scopes.push(decodeScopeGroup(r, e, layout));
       atS = -1;
+      if (first < 0) first = at;
+      else if (at !== last) {
+        (parts ??= []).push(r.buf.subarray(first, last));
+        first = at;
+      }
+      last = r.pos;
     } else if (t === 0x0a) {
       const e = r.len(end) + r.pos;
       resource = decodeResource(r, e, resource);
@@ -332,19 +368,33 @@ function decodeResourceGroup<R, S, I>(r: ProtoReader, end: number, layout: Layou
     else other(r, t, end, RESOURCE_GROUP_FIELDS);
   }
   r.checkEnd(end);
-  return layout.resourceGroup(resource ?? { attributes: [], droppedAttributesCount: 0 }, scopes, schemaUrl);
+  let encoded: Uint8Array = first < 0 ? NO_BYTES : r.buf.subarray(first, last);
+  if (parts !== null) encoded = Buffer.concat([...parts, encoded]);
+  return layout.resourceGroup(
+    resource ?? { attributes: [], droppedAttributesCount: 0 },
+    scopes,
+    schemaUrl,
+    encoded,
+  );
 }
 
 function decodeScopeGroup<R, S, I>(r: ProtoReader, end: number, layout: Layout<R, S, I>): S {
   let scope: InstrumentationScope | null = null;
   const items: I[] = [];
+  const discard = layout.discardItems;
+  let count = 0;
   let schemaUrl = '';
   while (r.pos < end) {
     const t = r.tag();
     if (t === 0x12) {
       const e = r.len(end) + r.pos;
-      atI = items.length;
-      items.push(layout.item(r, e));
+      if (discard !== undefined) {
+        atI = count++;
+        validatedItems += discard.weight(layout.item(r, e));
+      } else {
+        atI = items.length;
+        items.push(layout.item(r, e));
+      }
       atI = -1;
     } else if (t === 0x0a) {
       const e = r.len(end) + r.pos;
@@ -358,6 +408,33 @@ function decodeScopeGroup<R, S, I>(r: ProtoReader, end: number, layout: Layout<R
     items,
     schemaUrl,
   );
+}
+
+/**
+ * Decodes the scope-group fields of one resource group, as kept by an encoded layout (a run
+ * of field-2 entries that was validated when the request was decoded).
+ */
+function decodeScopeList<R, S, I>(buf: Uint8Array, layout: Layout<R, S, I>): S[] {
+  pathNames = layout.names;
+  atR = 0;
+  atS = atI = -1;
+  try {
+    const r = new ProtoReader(buf);
+    const end = r.limit;
+    const out: S[] = [];
+    while (r.pos < end) {
+      const t = r.tag();
+      if (t !== 0x12) r.fail(`unexpected field ${t >>> 3} among encoded scope groups`);
+      const e = r.len(end) + r.pos;
+      atS = out.length;
+      out.push(decodeScopeGroup(r, e, layout));
+    }
+    return out;
+  } catch (e) {
+    throw located(e);
+  } finally {
+    atR = atS = atI = -1;
+  }
 }
 
 /** Adds the item path to a reader error; turns anything unexpected into a DecodeError. */
@@ -595,9 +672,21 @@ const TRACES: Layout<ResourceSpans, ScopeSpans, Span> = {
   resourceGroup: (resource, scopeSpans, schemaUrl) => ({ resource, scopeSpans, schemaUrl }),
 };
 
-/** Decodes an ExportTraceServiceRequest (same layout as TracesData). */
-export function decodeTracesRequest(buf: Uint8Array): TracesData {
-  return { resourceSpans: decodeRequest(buf, TRACES) };
+const decodeSpanScopes = (buf: Uint8Array): ScopeSpans[] => decodeScopeList(buf, TRACES);
+const TRACES_KEEPING_BYTES: Layout<ResourceSpans, ScopeSpans, Span> = {
+  ...TRACES,
+  discardItems: { weight: () => 1 },
+  resourceGroup: (resource, _scopes, schemaUrl, encoded) =>
+    new EncodedResourceSpans(resource, schemaUrl, encoded, validatedItems, decodeSpanScopes),
+};
+
+/**
+ * Decodes an ExportTraceServiceRequest (same layout as TracesData). With `keepEncoded`, each
+ * resource group keeps its scope groups as the received bytes (see model/encoded-groups.ts):
+ * the request is still fully validated.
+ */
+export function decodeTracesRequest(buf: Uint8Array, opts?: DecodeOptions): TracesData {
+  return { resourceSpans: decodeRequest(buf, opts?.keepEncoded ? TRACES_KEEPING_BYTES : TRACES) };
 }
 
 // ---- logs ----------------------------------------------------------------------------------
@@ -693,9 +782,17 @@ const LOGS: Layout<ResourceLogs, ScopeLogs, LogRecord> = {
   resourceGroup: (resource, scopeLogs, schemaUrl) => ({ resource, scopeLogs, schemaUrl }),
 };
 
-/** Decodes an ExportLogsServiceRequest (same layout as LogsData). */
-export function decodeLogsRequest(buf: Uint8Array): LogsData {
-  return { resourceLogs: decodeRequest(buf, LOGS) };
+const decodeLogScopes = (buf: Uint8Array): ScopeLogs[] => decodeScopeList(buf, LOGS);
+const LOGS_KEEPING_BYTES: Layout<ResourceLogs, ScopeLogs, LogRecord> = {
+  ...LOGS,
+  discardItems: { weight: () => 1 },
+  resourceGroup: (resource, _scopes, schemaUrl, encoded) =>
+    new EncodedResourceLogs(resource, schemaUrl, encoded, validatedItems, decodeLogScopes),
+};
+
+/** Decodes an ExportLogsServiceRequest (same layout as LogsData); `keepEncoded` as for traces. */
+export function decodeLogsRequest(buf: Uint8Array, opts?: DecodeOptions): LogsData {
+  return { resourceLogs: decodeRequest(buf, opts?.keepEncoded ? LOGS_KEEPING_BYTES : LOGS) };
 }
 
 // ---- metrics -------------------------------------------------------------------------------
@@ -1254,7 +1351,15 @@ const METRICS: Layout<ResourceMetrics, ScopeMetrics, Metric> = {
   resourceGroup: (resource, scopeMetrics, schemaUrl) => ({ resource, scopeMetrics, schemaUrl }),
 };
 
-/** Decodes an ExportMetricsServiceRequest (same layout as MetricsData). */
-export function decodeMetricsRequest(buf: Uint8Array): MetricsData {
-  return { resourceMetrics: decodeRequest(buf, METRICS) };
+const decodeMetricScopes = (buf: Uint8Array): ScopeMetrics[] => decodeScopeList(buf, METRICS);
+const METRICS_KEEPING_BYTES: Layout<ResourceMetrics, ScopeMetrics, Metric> = {
+  ...METRICS,
+  discardItems: { weight: metricPointCount },
+  resourceGroup: (resource, _scopes, schemaUrl, encoded) =>
+    new EncodedResourceMetrics(resource, schemaUrl, encoded, validatedItems, decodeMetricScopes),
+};
+
+/** Decodes an ExportMetricsServiceRequest (same layout as MetricsData); `keepEncoded` as for traces. */
+export function decodeMetricsRequest(buf: Uint8Array, opts?: DecodeOptions): MetricsData {
+  return { resourceMetrics: decodeRequest(buf, opts?.keepEncoded ? METRICS_KEEPING_BYTES : METRICS) };
 }

@@ -8,6 +8,8 @@
 //   Exemplar values, Metric data) and proto3 `optional` fields (sum/min/max) are emitted whenever
 //   set, even when zero. Resource, InstrumentationScope and KeyValue.value are always emitted,
 //   as the Collector does. A double is "default" only when it is +0 (−0 and NaN are emitted);
+// - scope groups a resource group still holds as received bytes (model/encoded-groups.ts) are
+//   copied verbatim, so their inner field order is the sender's;
 // - the result is a fresh Buffer (a Uint8Array) the caller owns.
 //
 // Writing is backwards (see protobuf-writer.ts): every function below emits its message's
@@ -27,7 +29,10 @@ import type {
   SummaryDataPoint,
 } from '../../model/metrics.ts';
 import type { Span, SpanEvent, SpanLink, TracesData } from '../../model/traces.ts';
+import { EncodedGroup } from '../../model/encoded-groups.ts';
 import { FIELD_CACHE_MAX_LEN, fieldBytes, ProtoWriter } from './protobuf-writer.ts';
+
+const NO_SCOPES: never[] = [];
 
 /** Deepest AnyValue nesting encoded (a cycle in the model would otherwise overflow the stack). */
 const MAX_ENCODE_DEPTH = 128;
@@ -267,7 +272,10 @@ function encodeGroups<R extends ResourceGroup, S extends ScopeGroup, I>(
       const rg = resources[i]!;
       const rStart = w.length();
       writeString(rg.schemaUrl, 0x1a);
-      const scopes = scopesOf(rg);
+      // Scope groups nobody has read since they were received are copied as received.
+      const encoded = rg instanceof EncodedGroup ? rg.encodedScopes() : null;
+      const scopes = encoded === null ? scopesOf(rg) : NO_SCOPES;
+      if (encoded !== null) w.raw(encoded);
       for (let j = scopes.length - 1; j >= 0; j--) {
         const sg = scopes[j]!;
         const sStart = w.length();

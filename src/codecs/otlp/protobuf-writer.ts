@@ -272,7 +272,8 @@ export class ProtoWriter {
     if (this.pos < n) this.grow(n);
     const b = this.buf;
     const p = (this.pos -= n);
-    for (let i = 0; i < n; i++) b[p + i] = e[i]!;
+    if (n > 32) b.set(e, p);
+    else for (let i = 0; i < n; i++) b[p + i] = e[i]!;
   }
 
   /** Bytes preceded by their length. */

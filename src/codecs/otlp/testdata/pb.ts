@@ -1,6 +1,7 @@
 // A tiny forward protobuf builder for hand-made test messages, independent of the codec's
 // writer: each helper returns one encoded field; `msg` concatenates fields into a body.
 //   msg(f.str(1, 'name'), f.len(2, msg(f.varint(1, 5))), f.fixed64(7, 10n))
+import { EncodedGroup } from '../../../model/encoded-groups.ts';
 
 function varint(v: bigint): number[] {
   let u = BigInt.asUintN(64, v);
@@ -84,6 +85,8 @@ export function request(...items: Uint8Array[]): Uint8Array {
 /** Byte arrays compare by content whatever their class (decoders return views). */
 export function canon(v: unknown): unknown {
   if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
+  // Encoded resource groups (model/encoded-groups.ts) compare by their plain form.
+  if (v instanceof EncodedGroup) return canon(v.toJSON());
   if (Array.isArray(v)) return v.map(canon);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canon(x)]));
   return v;

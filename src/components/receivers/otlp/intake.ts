@@ -120,7 +120,9 @@ export class Intake {
 }
 
 function decode(signal: Signal, body: Uint8Array, format: BodyFormat): SignalData {
-  if (format === 'proto') return decodeRequest(signal, body);
+  // Scope groups stay as the received bytes until a processor reads them: forwarding them
+  // unchanged costs a copy instead of building and re-encoding every attribute.
+  if (format === 'proto') return decodeRequest(signal, body, { keepEncoded: true });
   let text: string;
   try {
     text = utf8.decode(body);
