@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=1
 // Entry point of the `watchingcat` command.
 // The V8 flag in the first line keeps the young generation small: V8's default lets tens of
 // megabytes of short-lived garbage sit between collections, which puts resident memory far
-// above the live data under load (measured: 4 MiB semi-spaces keep a 256 MiB memory_limiter
-// under its limit at 10x overload; the default overshoots by ~50%). Keep RUNTIME_FLAGS in sync.
+// above the live data under load (measured: small semi-spaces keep a 256 MiB memory_limiter
+// under its limit at 10x overload; the default overshoots by ~50%). 1 MiB rather than 4 saves
+// ~6 MiB when idle at no measurable cost in throughput (bench/RESULTS.md). Keep RUNTIME_FLAGS in sync.
 // The sources are TypeScript run directly by Node's type stripping (Node >= 22.18 / 23.6).
 // When the Node on PATH is older than the project's (Node 24, installed as the `node`
 // npm package), re-run this same command with the project's Node so `npx watchingcat`
@@ -14,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RUNTIME_FLAGS = ['--max-semi-space-size=4'];
+const RUNTIME_FLAGS = ['--max-semi-space-size=1'];
 const major = Number(process.versions.node.split('.')[0]);
 
 /**
@@ -26,6 +27,8 @@ function builtIsCurrent() {
   if (process.env.WATCHINGCAT_FROM_SOURCE === '1') return false;
   const stamp = join(here, '..', 'dist', '.built');
   if (!existsSync(stamp)) return false;
+  // 0: use the build even if a source file is newer (measuring while sources are being edited).
+  if (process.env.WATCHINGCAT_FROM_SOURCE === '0') return true;
   const built = statSync(stamp).mtimeMs;
   const src = join(here, '..', 'src');
   for (const e of readdirSync(src, { withFileTypes: true, recursive: true })) {

@@ -2,10 +2,10 @@
 // `from_context`, `pattern`, `converted_type`), shared by the resource and attributes
 // processors: insert (only if absent), update (only if present), upsert, delete, hash
 // (SHA-256 hex), extract (regex named groups into new attributes), convert (int/double/string).
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AnyValue, KeyValue } from '../model/common.ts';
 import type { ConsumeContext } from '../pipeline/component.ts';
+import { crypto } from '../util/lean-require.ts';
 
 const ACTIONS = ['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert'] as const;
 
@@ -140,7 +140,9 @@ export class AttributeActions {
           if (matches(a, kv.key))
             attrs[i] = {
               key: kv.key,
-              value: { stringValue: createHash('sha256').update(anyToString(kv.value)).digest('hex') },
+              value: {
+                stringValue: crypto().createHash('sha256').update(anyToString(kv.value)).digest('hex'),
+              },
             };
         }
         return;

@@ -1,8 +1,9 @@
 // A small HTTP server for the process's own endpoints (own metrics, health, Prometheus
 // exposition). Bind failures become errors that name the address and the option to change.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { splitHostPort } from '../config/schema-helpers.ts';
+import { http } from '../util/lean-require.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -20,7 +21,7 @@ export async function listen(
   handler: Handler,
 ): Promise<RunningServer> {
   const { host, port } = splitHostPort(address);
-  const server = createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`internal error: ${(err as Error).message}\n`);

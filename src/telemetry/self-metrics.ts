@@ -1,7 +1,8 @@
 // The process's own metrics (`watchingcat_*`), served on the telemetry address (8888).
 // One registry per service; components get a ComponentTelemetry bound to their id so the
 // label sets stay uniform: {receiver|processor|exporter="<id>", signal="traces|metrics|logs"}.
-import client from 'prom-client';
+import type client from 'prom-client';
+import { promClient } from '../util/lean-require.ts';
 import type { Signal } from '../model/common.ts';
 
 export type Counter = client.Counter<string>;
@@ -15,10 +16,14 @@ export class SelfMetrics {
   private readonly gauges = new Map<string, Gauge>();
 
   constructor(opts: { processMetrics?: boolean } = {}) {
-    this.registry = new client.Registry();
+    this.registry = new promClient.Registry();
     if (opts.processMetrics !== false) {
       // Process CPU, RSS, heap, event-loop lag, GC: watchingcat_process_* and watchingcat_nodejs_*.
-      client.collectDefaultMetrics({ register: this.registry, prefix: P, eventLoopMonitoringPrecision: 20 });
+      promClient.collectDefaultMetrics({
+        register: this.registry,
+        prefix: P,
+        eventLoopMonitoringPrecision: 20,
+      });
     }
   }
 
@@ -27,7 +32,12 @@ export class SelfMetrics {
     const full = `${P}${name}_total`;
     let c = this.counters.get(full);
     if (!c) {
-      c = new client.Counter({ name: full, help, labelNames: [...labelNames], registers: [this.registry] });
+      c = new promClient.Counter({
+        name: full,
+        help,
+        labelNames: [...labelNames],
+        registers: [this.registry],
+      });
       this.counters.set(full, c);
     }
     return c;
@@ -38,7 +48,7 @@ export class SelfMetrics {
     const full = `${P}${name}`;
     let g = this.gauges.get(full);
     if (!g) {
-      g = new client.Gauge({ name: full, help, labelNames: [...labelNames], registers: [this.registry] });
+      g = new promClient.Gauge({ name: full, help, labelNames: [...labelNames], registers: [this.registry] });
       this.gauges.set(full, g);
     }
     return g;

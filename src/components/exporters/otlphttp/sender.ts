@@ -6,9 +6,8 @@
 // With `encoding: json` the queued protobuf is decoded and re-encoded as OTLP/JSON at send time:
 // the queue always holds protobuf (the persistent queue's format does not depend on this option),
 // and JSON is rare enough in production that the extra decode is not worth a second format.
-import http from 'node:http';
-import https from 'node:https';
-import { promisify } from 'node:util';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { gzip as gzipCb } from 'node:zlib';
 import {
   decodeExportResponse,
@@ -23,8 +22,9 @@ import type { ClientTlsMaterial } from '../../../exporterhelper/tls-files.ts';
 import { VERSION } from '../../../version.ts';
 import type { OtlpHttpExporterConfig } from './config.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { http, https, util } from '../../../util/lean-require.ts';
 
-const gzip = promisify(gzipCb);
+const gzip = util.promisify(gzipCb);
 
 /** Response bodies beyond this are cut: only a status message or a partial-success count matters. */
 const MAX_RESPONSE_BYTES = 1 << 20;
@@ -33,8 +33,8 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 export class OtlpHttpSender {
   private readonly config: OtlpHttpExporterConfig;
   private readonly urls: Partial<Record<Signal, URL>>;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent | undefined;
   private readonly auth: Authenticator | undefined;
 
   constructor(
@@ -54,18 +54,22 @@ export class OtlpHttpSender {
       timeout: config.idle_conn_timeout,
     };
     this.httpAgent = new http.Agent(pool);
-    this.httpsAgent = new https.Agent({
-      ...pool,
-      ...tls,
-      rejectUnauthorized: !config.tls.insecure_skip_verify,
-      minVersion: config.tls.min_version === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
-      ...(config.tls.server_name_override ? { servername: config.tls.server_name_override } : {}),
-    });
+    // TLS (node:https) is loaded only when an endpoint needs it.
+    const anyHttps = Object.values(urls).some((u) => u.protocol === 'https:');
+    this.httpsAgent = anyHttps
+      ? new (https().Agent)({
+          ...pool,
+          ...tls,
+          rejectUnauthorized: !config.tls.insecure_skip_verify,
+          minVersion: config.tls.min_version === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+          ...(config.tls.server_name_override ? { servername: config.tls.server_name_override } : {}),
+        })
+      : undefined;
   }
 
   close(): void {
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.httpsAgent?.destroy();
   }
 
   send = async (req: SendRequest, abort: AbortSignal): Promise<SendResult> => {
@@ -135,7 +139,7 @@ export class OtlpHttpSender {
   ): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const https_ = url.protocol === 'https:';
-      const req = (https_ ? https : http).request(
+      const req = (https_ ? https() : http).request(
         url,
         { method: 'POST', headers, agent: https_ ? this.httpsAgent : this.httpAgent, signal: abort },
         (res) => {

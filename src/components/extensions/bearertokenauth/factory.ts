@@ -3,10 +3,10 @@
 // "<scheme> <token>" for one of the tokens; on an exporter it adds that header.
 // `filename` is re-read when it changes, so rotated secrets take effect without a restart.
 import { readFileSync, statSync } from 'node:fs';
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { section } from '../../../config/schema-helpers.ts';
 import type { Authenticator, ExtensionFactory } from '../../../pipeline/component.ts';
+import { crypto } from '../../../util/lean-require.ts';
 
 const configSchema = section({
   scheme: z.string().default('Bearer'),
@@ -22,7 +22,7 @@ export type BearerTokenAuthConfig = z.infer<typeof configSchema>;
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && crypto().timingSafeEqual(x, y);
 }
 
 export const factory: ExtensionFactory<BearerTokenAuthConfig> = {

@@ -4,7 +4,7 @@ import { SIGNALS } from '../../../model/common.ts';
 import type { Consumers, CreateSettings, Lifecycle, ReceiverFactory } from '../../../pipeline/component.ts';
 import { resolveAuthenticator } from './auth.ts';
 import { configSchema, type Config } from './config.ts';
-import { OtlpGrpcServer } from './grpc-server.ts';
+import type { OtlpGrpcServer } from './grpc-server.ts';
 import { OtlpHttpServer } from './http-server.ts';
 import { Intake } from './intake.ts';
 import { ReceiverTelemetry } from './receiver-telemetry.ts';
@@ -58,6 +58,8 @@ export const factory: OtlpReceiverFactory = {
         if (grpc) {
           const authenticator = resolveAuthenticator(host, 'grpc', grpc.auth);
           const tls = grpc.tls ? readServerTls('grpc', grpc.tls) : undefined;
+          // grpc-js costs ~7 MiB of resident memory: loaded only when gRPC is configured.
+          const { OtlpGrpcServer } = await import('./grpc-server.ts');
           grpcServer = new OtlpGrpcServer({
             receiver,
             config: grpc,

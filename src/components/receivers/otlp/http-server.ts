@@ -5,8 +5,7 @@
 // Content-Type (415) → Content-Encoding (415) → size (413, on the wire and after decompression)
 // → decode (400) → the pipeline. The response is written only after the pipeline's consume()
 // settled: 200 acknowledges data the pipeline has accepted.
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { splitHostPort } from '../../../config/schema-helpers.ts';
 import type { Signal } from '../../../model/common.ts';
@@ -28,6 +27,7 @@ import { listenError, normalizeIp } from './net.ts';
 import { RpcCode, retryAfterSeconds, type Refusal } from './outcome.ts';
 import { exportResponseBody, statusBody } from './replies.ts';
 import type { ServerTlsMaterial } from './tls.ts';
+import { http, https } from '../../../util/lean-require.ts';
 
 const CONTENT_TYPES: Record<BodyFormat, string> = {
   proto: 'application/x-protobuf',
@@ -46,7 +46,7 @@ export interface HttpServerOptions {
 
 export class OtlpHttpServer {
   private readonly o: HttpServerOptions;
-  private readonly server: http.Server;
+  private readonly server: Server;
   private readonly routes = new Map<string, Signal>();
   private readonly cors: Cors | undefined;
   private inFlight = 0;
@@ -59,10 +59,10 @@ export class OtlpHttpServer {
     this.routes.set(o.config.metrics_url_path, 'metrics');
     this.routes.set(o.config.logs_url_path, 'logs');
     this.cors = o.config.cors ? new Cors(o.config.cors) : undefined;
-    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     const common = { keepAlive: true, keepAliveTimeout: 60_000 };
     this.server = o.tls
-      ? (https.createServer(
+      ? (https().createServer(
           {
             ...common,
             cert: o.tls.cert,
@@ -71,7 +71,7 @@ export class OtlpHttpServer {
             ...(o.tls.clientCa ? { ca: o.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
           },
           onRequest,
-        ) as unknown as http.Server)
+        ) as unknown as Server)
       : http.createServer(common, onRequest);
     // Long enough that SDKs exporting every few seconds reuse their connection.
     this.server.keepAliveTimeout = common.keepAliveTimeout;
@@ -125,7 +125,7 @@ export class OtlpHttpServer {
     await closed;
   }
 
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++;
     res.once('close', () => {
       this.inFlight--;
@@ -139,7 +139,7 @@ export class OtlpHttpServer {
     });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.cors?.handle(req, res)) return;
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const signal = this.routes.get(path);
@@ -228,8 +228,8 @@ export class OtlpHttpServer {
   }
 
   private sendRefusal(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     refusal: Refusal,
     format: BodyFormat,
     keepAlive: boolean,
@@ -247,8 +247,8 @@ export class OtlpHttpServer {
   }
 
   private sendText(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     status: number,
     text: string,
     keepAlive: boolean,
@@ -258,7 +258,7 @@ export class OtlpHttpServer {
   }
 
   private send(
-    res: http.ServerResponse,
+    res: ServerResponse,
     status: number,
     headers: Record<string, string>,
     body: Buffer,
@@ -286,7 +286,7 @@ function formatOf(contentType: string | undefined): BodyFormat | undefined {
  * body was read, or when it is small enough (declared, ≤ the limit) for Node to discard it.
  * A chunked or oversized body would make the server read unbounded data, so it closes instead.
  */
-function bodyIsDone(req: http.IncomingMessage, config: HttpConfig): boolean {
+function bodyIsDone(req: IncomingMessage, config: HttpConfig): boolean {
   if (req.complete) return true;
   // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3).
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
@@ -300,7 +300,7 @@ function early(reason: string, httpStatus: number, grpcCode: number, message: st
 }
 
 /** Request headers as ConsumeContext.metadata: names lower-cased (Node does), repeats joined. */
-function headerMetadata(req: http.IncomingMessage): Record<string, string> {
+function headerMetadata(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
