@@ -108,7 +108,21 @@ test('print-config shows a configuration that validate accepts, with flags appli
 });
 
 test('commands that are not built yet exit 3 and say so', async () => {
-  const r = await runCli(['sim', '--nodes', '1', '--pods', '1', '--dir', dir]);
+  const r = await runCli(['kubestate', 'render', join(dir, 'none.yaml')]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /not available in this version yet/);
+});
+
+test('sim rejects bad flags with exit 2 and says what is allowed', async () => {
+  for (const [args, message] of [
+    [['--nodes', '0'], /--nodes must be an integer ≥ 1, got "0"/],
+    [['--pods', 'many'], /--pods must be an integer ≥ 0/],
+    [['--churn', '-1'], /--churn must be a number of changes per second ≥ 0/],
+    [['--cgroup', 'v3'], /--cgroup must be v1 or v2/],
+    [['--listen', 'localhost'], /--listen must be HOST:PORT/],
+  ] as const) {
+    const r = await runCli(['sim', ...args, '--dir', dir]);
+    assert.equal(r.code, 2, `sim ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
 });

@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../roles/defaults.ts';
 import type { RoleFlags } from '../roles/flags.ts';
 import { loadRoleConfig, toYaml } from '../roles/load.ts';
 import { ROLE_SUMMARY, runRole } from '../roles/run.ts';
+import { runSim, type SimFlags } from '../roles/sim.ts';
 import { VERSION } from '../version.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -132,16 +133,18 @@ printConfig.action((roleArg: string, opts: RoleFlags) => {
 
 program
   .command('sim')
-  .description('run a simulated Kubernetes cluster (API server, kubelets, cgroups, pod logs)')
+  .description(
+    'run a simulated Kubernetes cluster (API server, kubelets, cgroups, pod logs) that kubectl accepts',
+  )
   .option('--nodes <n>', 'number of nodes', '3')
-  .option('--pods <m>', 'number of pods', '30')
-  .option('--seed <s>', 'random seed (deterministic runs)')
-  .option('--churn <r>', 'changes per second')
+  .option('--pods <m>', 'number of pods (besides one per node for each daemonset)', '30')
+  .option('--seed <s>', 'random seed: the same seed builds the same cluster')
+  .option('--churn <r>', 'random changes per second (scale, roll out, delete, crash)', '1')
   .option('--listen <host:port>', 'API server address', '127.0.0.1:6443')
-  .option('--dir <dir>', 'where node trees and the kubeconfig are written', './sim')
-  .action(() => {
-    process.stderr.write('watchingcat sim: the cluster simulator is not available in this version yet\n');
-    exitCode = EXIT.UNAVAILABLE;
+  .option('--dir <dir>', 'where DIR/kubeconfig and DIR/nodes/<node>/ are written', './sim')
+  .option('--cgroup <v1|v2>', 'cgroup version of the node trees', 'v2')
+  .action(async (opts: SimFlags) => {
+    exitCode = await runSim(opts);
   });
 
 const kubestate = program.command('kubestate').description('kube-state-metrics compatible tools');
