@@ -1,11 +1,22 @@
 // Attribute actions in the Collector's shape (`key`, `action`, `value`, `from_attribute`,
 // `from_context`, `pattern`, `converted_type`), shared by the resource and attributes
-// processors: insert (only if absent), update (only if present), upsert, delete, hash
-// (SHA-256 hex), extract (regex named groups into new attributes), convert (int/double/string).
+// processors, with the Collector's semantics (internal/coreinternal/attraction):
+//   insert  — set `key` only if absent;  update — only if present;  upsert — either way
+//             (the value from `value`, `from_attribute` or `from_context`; a missing source
+//             does nothing)
+//   delete  — remove `key` and/or every key matching `pattern`
+//   hash    — replace `key` and/or every key matching `pattern` with its SHA-256 (hex)
+//   extract — named groups of `pattern` matched against the string at `key` become attributes
+//             (overwriting existing ones)
+//   convert — change `key`'s type to int, double or string when convertible
+// `action` is case-insensitive, as in the Collector. Patterns are Go/RE2 syntax (see go-regexp.ts).
 import { z } from 'zod';
 import type { AnyValue, KeyValue } from '../model/common.ts';
 import type { ConsumeContext } from '../pipeline/component.ts';
-import { crypto } from '../util/lean-require.ts';
+import { captureGroups, compileGoRegexp } from './go-regexp.ts';
+import { convertValue, hashValue } from './values.ts';
+
+export { anyToString } from './values.ts';
 
 const ACTIONS = ['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert'] as const;
 
@@ -23,7 +34,7 @@ const yamlValue: z.ZodType<unknown> = z.union([
 export const actionSchema = z
   .strictObject({
     key: z.string().min(1).optional(),
-    action: z.enum(ACTIONS),
+    action: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(ACTIONS)),
     value: yamlValue.optional(),
     from_attribute: z.string().min(1).optional(),
     from_context: z.string().min(1).optional(),
@@ -37,27 +48,51 @@ export const actionSchema = z
       a.from_attribute !== undefined,
       a.from_context !== undefined,
     ].filter(Boolean).length;
-    if (['insert', 'update', 'upsert'].includes(a.action)) {
-      if (!a.key) issue(`action "${a.action}" needs key`);
-      if (sources !== 1)
-        issue(`action "${a.action}" needs exactly one of value, from_attribute or from_context`);
-    }
-    if ((a.action === 'delete' || a.action === 'hash') && !a.key && !a.pattern)
-      issue(`action "${a.action}" needs key or pattern`);
-    if (a.action === 'extract') {
-      if (!a.key || !a.pattern)
-        issue('action "extract" needs key and pattern (a regular expression with named groups)');
-      else if (!/\(\?<[A-Za-z_]\w*>/.test(a.pattern))
-        issue('action "extract": pattern needs at least one named group like (?<name>...)');
-    }
-    if (a.action === 'convert' && (!a.key || !a.converted_type))
-      issue('action "convert" needs key and converted_type (int, double or string)');
+    const act = `action "${a.action}"`;
+    let re: RegExp | undefined;
     if (a.pattern) {
       try {
-        new RegExp(a.pattern);
+        re = compileGoRegexp(a.pattern);
       } catch (e) {
         issue(`pattern is not a valid regular expression: ${(e as Error).message}`);
       }
+    }
+    switch (a.action) {
+      case 'insert':
+      case 'update':
+      case 'upsert':
+        if (!a.key) issue(`${act} needs key`);
+        if (sources !== 1) issue(`${act} needs exactly one of value, from_attribute or from_context`);
+        if (a.pattern) issue(`${act} does not use pattern; remove it`);
+        if (a.converted_type) issue(`${act} does not use converted_type; remove it`);
+        return;
+      case 'delete':
+      case 'hash':
+        if (!a.key && !a.pattern) issue(`${act} needs key or pattern (or both)`);
+        if (a.value !== undefined || a.from_attribute)
+          issue(`${act} does not use value or from_attribute; remove them`);
+        if (a.converted_type) issue(`${act} does not use converted_type; remove it`);
+        return;
+      case 'extract': {
+        if (!a.key || !a.pattern)
+          issue('action "extract" needs key and pattern (a regular expression with named groups)');
+        if (sources > 0) issue(`${act} does not use value, from_attribute or from_context; remove them`);
+        if (a.converted_type) issue(`${act} does not use converted_type; remove it`);
+        if (re) {
+          const groups = captureGroups(re);
+          if (groups.named === 0)
+            issue('action "extract": pattern needs at least one named group like (?P<name>...)');
+          else if (groups.named < groups.total)
+            issue('action "extract": every group of pattern must be named; use (?:...) for the others');
+        }
+        return;
+      }
+      case 'convert':
+        if (!a.key || !a.converted_type)
+          issue('action "convert" needs key and converted_type (int, double or string)');
+        if (sources > 0 || a.pattern)
+          issue(`${act} does not use value, from_attribute, from_context or pattern; remove them`);
+        return;
     }
   });
 export type ActionConfig = z.infer<typeof actionSchema>;
@@ -73,13 +108,17 @@ export function toAnyValue(v: unknown): AnyValue {
   return {};
 }
 
-export function anyToString(v: AnyValue): string {
-  if ('stringValue' in v) return v.stringValue;
-  if ('intValue' in v) return String(v.intValue);
-  if ('doubleValue' in v) return String(v.doubleValue);
-  if ('boolValue' in v) return String(v.boolValue);
-  if ('bytesValue' in v) return Buffer.from(v.bytesValue).toString('base64');
-  return JSON.stringify(v);
+/**
+ * A value from the request context, as the Collector's `from_context`: `client.address`, the
+ * request metadata under `metadata.<name>` (or a bare name, for backwards compatibility), and
+ * `auth.<name>` (we carry no authentication attributes, so those are never found).
+ */
+export function contextValue(key: string, ctx: ConsumeContext | undefined): AnyValue | undefined {
+  if (key === 'client.address' || key === 'client.ip')
+    return ctx?.clientAddress ? { stringValue: ctx.clientAddress } : undefined;
+  if (key.startsWith('auth.')) return undefined;
+  const m = ctx?.metadata?.[key.replace(/^metadata\./, '').toLowerCase()];
+  return m !== undefined ? { stringValue: m } : undefined;
 }
 
 interface Compiled {
@@ -94,7 +133,7 @@ export class AttributeActions {
   constructor(actions: ActionConfig[]) {
     this.actions = actions.map((cfg) => ({
       cfg,
-      re: cfg.pattern ? new RegExp(cfg.pattern) : undefined,
+      re: cfg.pattern ? compileGoRegexp(cfg.pattern) : undefined,
       value: cfg.value !== undefined ? toAnyValue(cfg.value) : undefined,
     }));
   }
@@ -106,13 +145,7 @@ export class AttributeActions {
   private source(a: Compiled, attrs: KeyValue[], ctx?: ConsumeContext): AnyValue | undefined {
     if (a.value) return a.value;
     if (a.cfg.from_attribute) return attrs.find((kv) => kv.key === a.cfg.from_attribute)?.value;
-    if (a.cfg.from_context) {
-      const k = a.cfg.from_context;
-      if (k === 'client.address' || k === 'client.ip')
-        return ctx?.clientAddress ? { stringValue: ctx.clientAddress } : undefined;
-      const m = ctx?.metadata?.[k.replace(/^metadata\./, '').toLowerCase()];
-      return m !== undefined ? { stringValue: m } : undefined;
-    }
+    if (a.cfg.from_context) return contextValue(a.cfg.from_context, ctx);
     return undefined;
   }
 
@@ -137,13 +170,7 @@ export class AttributeActions {
       case 'hash':
         for (let i = 0; i < attrs.length; i++) {
           const kv = attrs[i]!;
-          if (matches(a, kv.key))
-            attrs[i] = {
-              key: kv.key,
-              value: {
-                stringValue: crypto().createHash('sha256').update(anyToString(kv.value)).digest('hex'),
-              },
-            };
+          if (matches(a, kv.key)) attrs[i] = { key: kv.key, value: { stringValue: hashValue(kv.value) } };
         }
         return;
       case 'extract': {
@@ -152,10 +179,10 @@ export class AttributeActions {
         if (!('stringValue' in v)) return;
         const m = a.re!.exec(v.stringValue);
         if (!m?.groups) return;
+        // A group that took no part in the match yields "" (Go's FindStringSubmatch does).
         for (const [name, val] of Object.entries(m.groups)) {
-          if (val === undefined) continue;
           const j = attrs.findIndex((kv) => kv.key === name);
-          const nv = { key: name, value: { stringValue: val } };
+          const nv = { key: name, value: { stringValue: val ?? '' } };
           if (j >= 0) attrs[j] = nv;
           else attrs.push(nv);
         }
@@ -163,17 +190,7 @@ export class AttributeActions {
       }
       case 'convert': {
         if (idx < 0) return;
-        const v = attrs[idx]!.value;
-        const s = anyToString(v);
-        let out: AnyValue | undefined;
-        if (cfg.converted_type === 'string') out = { stringValue: s };
-        else if (cfg.converted_type === 'int') {
-          const n = 'boolValue' in v ? Number(v.boolValue) : Math.trunc(Number(s));
-          if (s.trim() !== '' && Number.isFinite(n)) out = { intValue: n };
-        } else {
-          const n = 'boolValue' in v ? Number(v.boolValue) : Number(s);
-          if (s.trim() !== '' && Number.isFinite(n)) out = { doubleValue: n };
-        }
+        const out = convertValue(attrs[idx]!.value, cfg.converted_type!);
         if (out) attrs[idx] = { key: cfg.key!, value: out };
         return;
       }

@@ -125,7 +125,9 @@ export interface Extension extends Lifecycle {
 
 /** Server side: checks a request's credentials; client side: the headers to send. */
 export interface Authenticator {
-  /** True when the `authorization` header value (HTTP header or gRPC metadata) is accepted. */
+  /** The HTTP header / gRPC metadata key a server reads the credentials from (lower case); default `authorization`. */
+  readonly header?: string;
+  /** True when that header's value is accepted. */
   authenticate(authorization: string | undefined): boolean;
   /** Headers an exporter adds to every request (e.g. {authorization: "Bearer …"}). */
   clientHeaders(): Record<string, string>;

@@ -1,12 +1,7 @@
 // `attributes`: applies attribute actions to span, log record and metric data point
 // attributes, optionally only to items matching `include` and not matching `exclude`.
 import { z } from 'zod';
-import {
-  actionSchema,
-  anyToString,
-  AttributeActions,
-  type ActionConfig,
-} from '../../../attraction/actions.ts';
+import { actionSchema, AttributeActions, type ActionConfig } from '../../../attraction/actions.ts';
 import { section } from '../../../config/schema-helpers.ts';
 import type { KeyValue, Signal } from '../../../model/common.ts';
 import type { LogsData } from '../../../model/logs.ts';
@@ -14,7 +9,7 @@ import type { MetricsData } from '../../../model/metrics.ts';
 import type { SignalData } from '../../../model/signal.ts';
 import type { TracesData } from '../../../model/traces.ts';
 import type { ConsumeContext, Consumer, Processor, ProcessorFactory } from '../../../pipeline/component.ts';
-import { Matcher, matchSchema, type MatchConfig, type Subject } from './match.ts';
+import { Matcher, matchSchema, validateForSignal, type MatchConfig, type Subject } from './match.ts';
 
 const configSchema = section({
   actions: z.array(actionSchema).min(1, 'list at least one action under actions'),
@@ -34,6 +29,8 @@ export const factory: ProcessorFactory<AttributesConfig> = {
   mutatesData: true,
   configSchema: configSchema as never,
   create<S extends Signal>(_s: unknown, cfg: AttributesConfig, signal: S, next: Consumer<S>): Processor<S> {
+    if (cfg.include) validateForSignal(cfg.include, signal, 'attributes processor include');
+    if (cfg.exclude) validateForSignal(cfg.exclude, signal, 'attributes processor exclude');
     const actions = new AttributeActions(cfg.actions);
     const include = cfg.include ? new Matcher(cfg.include) : undefined;
     const exclude = cfg.exclude ? new Matcher(cfg.exclude) : undefined;
@@ -67,7 +64,8 @@ export const factory: ProcessorFactory<AttributesConfig> = {
                   scope: sl.scope,
                   attributes: lr.attributes,
                   severityText: lr.severityText,
-                  body: anyToString(lr.body),
+                  severityNumber: lr.severityNumber,
+                  body: lr.body,
                 }))
               )
                 actions.apply(lr.attributes, ctx);

@@ -35,10 +35,21 @@ export const processMemory: MemoryReader = () => {
   return { live: m.heapUsed + m.external, rss: m.rss };
 };
 
+/** What the limiter depends on outside itself; tests replace these. */
+export interface LimiterDeps {
+  /** How memory is measured (default: processMemory). */
+  read: MemoryReader;
+  /** Forces a full garbage collection; false when that is not possible (default: util/gc). */
+  gc: () => boolean;
+  /** The memory a limit_percentage is taken of (default: cgroup limit, else the machine's). */
+  totalMemory?: () => number;
+}
+
 /** One limiter per process configuration is enough: pipelines share the measurement. */
 class Limiter {
   readonly limits: Limits;
   private readonly read: MemoryReader;
+  private readonly gc: () => boolean;
   private timer: NodeJS.Timeout | undefined;
   users = 0;
   /** live + overhead at the last check: what is compared with the limits. */
@@ -49,10 +60,11 @@ class Limiter {
   private readonly settings: CreateSettings;
   private readonly interval: number;
 
-  constructor(settings: CreateSettings, cfg: MemoryLimiterConfig, read: MemoryReader) {
+  constructor(settings: CreateSettings, cfg: MemoryLimiterConfig, deps: LimiterDeps) {
     this.settings = settings;
-    this.limits = computeLimits(cfg);
-    this.read = read;
+    this.limits = computeLimits(cfg, deps.totalMemory);
+    this.read = deps.read;
+    this.gc = deps.gc;
     this.interval = cfg.check_interval;
   }
 
@@ -74,7 +86,7 @@ class Limiter {
       // Garbage (e.g. from refused requests) is the usual excess: collect before judging,
       // at most once a second because a full collection of a large heap takes a while.
       this.lastGc = Date.now();
-      if (forceGc()) this.measure();
+      if (this.gc()) this.measure();
     }
     this.pressure = this.current >= this.limits.soft;
     const mib = (n: number) => Math.round(n / 1048576);
@@ -126,66 +138,69 @@ class Limiter {
   }
 }
 
-const limiters = new Map<string, Limiter>();
+/** A memory_limiter factory measuring with `deps`; the registered one measures this process. */
+export function createMemoryLimiterFactory(
+  deps: LimiterDeps = { read: processMemory, gc: forceGc },
+): ProcessorFactory<MemoryLimiterConfig> {
+  const limiters = new Map<string, Limiter>();
+  return {
+    kind: 'processor',
+    type: 'memory_limiter',
+    signals: ['traces', 'metrics', 'logs'],
+    mutatesData: false,
+    configSchema,
+    create<S extends Signal>(
+      settings: CreateSettings,
+      cfg: MemoryLimiterConfig,
+      signal: S,
+      next: Consumer<S>,
+    ): Processor<S> {
+      const key = `${settings.id.key}:${JSON.stringify(cfg)}`;
+      let limiter = limiters.get(key);
+      if (!limiter) {
+        limiter = new Limiter(settings, cfg, deps);
+        limiters.set(key, limiter);
+        settings.telemetry.observe(
+          'memory_limiter_memory_bytes',
+          'Memory judged at the last check: live data plus the runtime footprint measured at start.',
+          () => limiter!.current,
+        );
+        settings.telemetry.observe(
+          'memory_limiter_soft_limit_bytes',
+          'Above this, data is refused.',
+          () => limiter!.limits.soft,
+        );
+        settings.telemetry.observe(
+          'memory_limiter_hard_limit_bytes',
+          'The configured memory limit.',
+          () => limiter!.limits.hard,
+        );
+      }
+      const l = limiter;
+      return {
+        async start() {
+          l.acquire();
+        },
+        async shutdown() {
+          l.release();
+          if (limiters.get(key) === l && l.users === 0) limiters.delete(key);
+        },
+        admit() {
+          if (l.pressure) {
+            throw l.refusal();
+          }
+          next.admit?.();
+        },
+        consume(data: SignalData<S>, ctx: ConsumeContext): Promise<void> {
+          if (l.pressure) {
+            settings.telemetry.processorRefused(signal, itemCount(signal, data), 'memory_pressure');
+            return Promise.reject(l.refusal());
+          }
+          return next.consume(data, ctx);
+        },
+      };
+    },
+  };
+}
 
-/** For tests: replace how memory is measured. */
-export const memoryReaderForTests: { read: MemoryReader | undefined } = { read: undefined };
-
-export const factory: ProcessorFactory<MemoryLimiterConfig> = {
-  kind: 'processor',
-  type: 'memory_limiter',
-  signals: ['traces', 'metrics', 'logs'],
-  mutatesData: false,
-  configSchema,
-  create<S extends Signal>(
-    settings: CreateSettings,
-    cfg: MemoryLimiterConfig,
-    signal: S,
-    next: Consumer<S>,
-  ): Processor<S> {
-    const key = `${settings.id.key}:${JSON.stringify(cfg)}`;
-    let limiter = limiters.get(key);
-    if (!limiter) {
-      limiter = new Limiter(settings, cfg, memoryReaderForTests.read ?? processMemory);
-      limiters.set(key, limiter);
-      settings.telemetry.observe(
-        'memory_limiter_memory_bytes',
-        'Memory judged at the last check: live data plus the runtime footprint measured at start.',
-        () => limiter!.current,
-      );
-      settings.telemetry.observe(
-        'memory_limiter_soft_limit_bytes',
-        'Above this, data is refused.',
-        () => limiter!.limits.soft,
-      );
-      settings.telemetry.observe(
-        'memory_limiter_hard_limit_bytes',
-        'The configured memory limit.',
-        () => limiter!.limits.hard,
-      );
-    }
-    const l = limiter;
-    return {
-      async start() {
-        l.acquire();
-      },
-      async shutdown() {
-        l.release();
-        if (limiters.get(key) === l && l.users === 0) limiters.delete(key);
-      },
-      admit() {
-        if (l.pressure) {
-          throw l.refusal();
-        }
-        next.admit?.();
-      },
-      consume(data: SignalData<S>, ctx: ConsumeContext): Promise<void> {
-        if (l.pressure) {
-          settings.telemetry.processorRefused(signal, itemCount(signal, data), 'memory_pressure');
-          return Promise.reject(l.refusal());
-        }
-        return next.consume(data, ctx);
-      },
-    };
-  },
-};
+export const factory = createMemoryLimiterFactory();

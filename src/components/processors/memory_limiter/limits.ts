@@ -35,13 +35,14 @@ export function computeLimits(
 ): Limits {
   let hard: number;
   let spike: number;
+  // As in the Collector, a spike limit of 0 means "not set": 20% of the limit.
   if (cfg.limit_mib !== undefined) {
     hard = cfg.limit_mib * MiB;
-    spike = cfg.spike_limit_mib !== undefined ? cfg.spike_limit_mib * MiB : hard * 0.2;
+    spike = cfg.spike_limit_mib ? cfg.spike_limit_mib * MiB : hard * 0.2;
   } else {
     const t = total();
     hard = (t * cfg.limit_percentage!) / 100;
-    spike = cfg.spike_limit_percentage !== undefined ? (t * cfg.spike_limit_percentage) / 100 : hard * 0.2;
+    spike = cfg.spike_limit_percentage ? (t * cfg.spike_limit_percentage) / 100 : hard * 0.2;
   }
   return { hard, soft: Math.max(0, hard - spike) };
 }

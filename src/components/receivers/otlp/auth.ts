@@ -1,5 +1,6 @@
 // Server-side `auth: {authenticator: <id>}`: the named extension (e.g. bearertokenauth) judges
-// each request's `authorization` header (HTTP) or metadata entry (gRPC).
+// each request's `authorization` header (HTTP) or metadata entry (gRPC), or the header the
+// authenticator names (bearertokenauth's `header`).
 import type { Authenticator, Host } from '../../../pipeline/component.ts';
 
 /** The authenticator named in `auth`; throws (failing start) when that extension is not usable. */
@@ -21,6 +22,15 @@ export function resolveAuthenticator(
     );
   }
   return ext.authenticator;
+}
+
+/** The request's credentials: the header the authenticator names (default `authorization`). */
+export function credentialsHeader(
+  headers: Record<string, string | string[] | undefined>,
+  auth: Authenticator | undefined,
+): string | undefined {
+  const v = headers[auth?.header ?? 'authorization'];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /**

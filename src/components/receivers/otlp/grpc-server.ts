@@ -112,7 +112,8 @@ export class OtlpGrpcServer {
     call: grpc.ServerUnaryCall<Buffer, Buffer>,
     callback: grpc.sendUnaryData<Buffer>,
   ): void {
-    if (!isAuthorized(this.o.authenticator, firstString(call.metadata.get('authorization')))) {
+    const key = this.o.authenticator?.header ?? 'authorization';
+    if (!isAuthorized(this.o.authenticator, firstString(call.metadata.get(key)))) {
       this.o.intake.refuseEarly(signal, 'grpc', 'unauthenticated');
       callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid credentials' });
       return;

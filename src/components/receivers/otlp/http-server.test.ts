@@ -362,6 +362,34 @@ describe('OTLP/HTTP receiver options', () => {
     }
   });
 
+  test('auth: the credentials are read from the header the authenticator names', async () => {
+    const auth: Extension = {
+      authenticator: {
+        header: 'x-api-key',
+        authenticate: (v) => v === 'Bearer k1',
+        clientHeaders: () => ({}),
+      },
+      start: async () => {},
+      shutdown: async () => {},
+    };
+    const h = await startReceiver({
+      protocols: { http: { auth: { authenticator: 'bearertokenauth' } } },
+      extensions: { bearertokenauth: auth },
+    });
+    try {
+      const inAuthorization = await postOtlp(`${h.httpUrl}/v1/traces`, bodies.traces, 'proto', {
+        headers: { authorization: 'Bearer k1' },
+      });
+      assert.equal(inAuthorization.status, 401, 'authorization is not the configured header');
+      const ok = await postOtlp(`${h.httpUrl}/v1/traces`, bodies.traces, 'proto', {
+        headers: { 'X-Api-Key': 'Bearer k1' },
+      });
+      assert.equal(ok.status, 200);
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('auth naming a missing extension fails start with a clear message', async () => {
     await assert.rejects(
       startReceiver({ protocols: { http: { auth: { authenticator: 'bearertokenauth/missing' } } } }),

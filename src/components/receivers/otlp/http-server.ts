@@ -11,7 +11,7 @@ import { splitHostPort } from '../../../config/schema-helpers.ts';
 import type { Signal } from '../../../model/common.ts';
 import type { Authenticator } from '../../../pipeline/component.ts';
 import type { Logger } from '../../../telemetry/logger.ts';
-import { isAuthorized } from './auth.ts';
+import { credentialsHeader, isAuthorized } from './auth.ts';
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
 import {
@@ -145,7 +145,7 @@ export class OtlpHttpServer {
     const signal = this.routes.get(path);
     const format = formatOf(req.headers['content-type']);
 
-    if (!isAuthorized(this.o.authenticator, req.headers.authorization)) {
+    if (!isAuthorized(this.o.authenticator, credentialsHeader(req.headers, this.o.authenticator))) {
       if (signal) this.o.intake.refuseEarly(signal, 'http', 'unauthenticated');
       const refusal = early(
         'unauthenticated',
