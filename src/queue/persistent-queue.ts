@@ -12,8 +12,10 @@
 // together (group commit). Records are read back from disk when taken. On open, every segment
 // is scanned; a torn or corrupt tail is cut off at the last good record and counted. Records
 // whose sequence is in acks.log are skipped; everything else — including records that were
-// leased but not acked when the process died — is queued again (at-least-once).
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+// leased but not acked when the process died — is queued again (at-least-once). A damaged
+// record in the middle of a segment (disk corruption, not a crash: writes only ever append)
+// is skipped and counted, and the intact records after it are still replayed.
+import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -75,6 +77,13 @@ export class PersistentQueue implements SendQueue {
   private readonly ready: Rec[] = [];
   private readyHead = 0;
   private readonly segments: Segment[] = [];
+  /** Segments whose file is being deleted: their acks must stay in acks.log until it is gone. */
+  private readonly dropping = new Set<Segment>();
+  private readonly drops = new Set<Promise<void>>();
+  /** First sequence of the newest segment file; a new file's name must be greater. */
+  private lastSegmentSeq = 0;
+  /** Key of this directory in lockedHere: its real path, so every spelling of it matches. */
+  private lockKey = '';
   private current: { seg: Segment; fh: FileHandle; size: number } | undefined;
   private acksFh: FileHandle | undefined;
   private ackEntries = 0;
@@ -83,10 +92,17 @@ export class PersistentQueue implements SendQueue {
   private pendingWrites: Array<{ rec: Rec; bytes: Buffer; resolve: () => void; reject: (e: Error) => void }> =
     [];
   private writing = false;
-  private readonly readFh = new Map<string, FileHandle>();
+  /**
+   * Read handles per segment, as promises: concurrent takes from one segment share a single
+   * open() (caching the handle only after the await leaked one handle per race).
+   */
+  private readonly readFh = new Map<string, Promise<FileHandle>>();
   /** Records dropped at open because they were torn or corrupt. */
   corruptedRecords = 0;
+  /** Bytes cut off the end of segments at open (torn or corrupt tails). */
   truncatedBytes = 0;
+  /** Bytes of damaged records skipped inside segments at open. */
+  skippedBytes = 0;
 
   private constructor(o: PersistentQueueOptions) {
     this.directory = o.directory;
@@ -113,18 +129,19 @@ export class PersistentQueue implements SendQueue {
   // ---- lock ----
 
   private lock(): void {
+    this.lockKey = realpathSync(this.directory);
     const path = join(this.directory, 'LOCK');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx');
         writeFileSync(fd, String(process.pid));
         closeSync(fd);
-        lockedHere.add(this.directory);
+        lockedHere.add(this.lockKey);
         return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number(readFileSync(path, 'utf8').trim());
-        if (lockedHere.has(this.directory) || (pid && pid !== process.pid && alive(pid))) {
+        if (lockedHere.has(this.lockKey) || (pid && pid !== process.pid && alive(pid))) {
           throw new Error(
             `queue directory ${this.directory} is in use by process ${pid}; give each process and exporter its own directory`,
             { cause: e },
@@ -137,7 +154,7 @@ export class PersistentQueue implements SendQueue {
   }
 
   private unlock(): void {
-    lockedHere.delete(this.directory);
+    lockedHere.delete(this.lockKey);
     try {
       unlinkSync(join(this.directory, 'LOCK'));
     } catch {
@@ -161,11 +178,25 @@ export class PersistentQueue implements SendQueue {
       const path = join(this.directory, name);
       const data = readFileSync(path);
       const seg: Segment = { name, firstSeq: Number(name.slice(0, 16)), live: 0, sealed: true, acked: [] };
+      this.lastSegmentSeq = Math.max(this.lastSegmentSeq, seg.firstSeq);
       let off = 0;
+      let lastSeq = 0;
       const recs: Rec[] = [];
       while (off < data.length) {
         const r = parseRecord(data, off);
-        if (!r) break;
+        if (!r) {
+          const next = findRecord(data, off + 1, lastSeq);
+          if (next < 0) break; // nothing intact follows: a torn or corrupt tail
+          this.corruptedRecords++;
+          this.skippedBytes += next - off;
+          this.logger?.warn(
+            { segment: path, offset: off, bytes: next - off },
+            'queue segment has a damaged record; skipping it',
+          );
+          off = next;
+          continue;
+        }
+        lastSeq = r.seq;
         this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
         if (acked.has(r.seq)) seg.acked.push(r.seq);
         else
@@ -260,7 +291,7 @@ export class PersistentQueue implements SendQueue {
         const batch = this.pendingWrites;
         this.pendingWrites = [];
         try {
-          const cur = await this.segmentFor();
+          const cur = await this.segmentFor(batch[0]!.rec.seq);
           let off = cur.size;
           for (const p of batch) {
             p.rec.segment = cur.seg;
@@ -283,7 +314,8 @@ export class PersistentQueue implements SendQueue {
     }
   }
 
-  private async segmentFor(): Promise<{ seg: Segment; fh: FileHandle; size: number }> {
+  /** The segment to append the next batch to, whose first record is `firstSeq`. */
+  private async segmentFor(firstSeq: number): Promise<{ seg: Segment; fh: FileHandle; size: number }> {
     if (this.current && this.current.size < this.segmentBytes) return this.current;
     if (this.current) {
       this.current.seg.sealed = true;
@@ -292,9 +324,14 @@ export class PersistentQueue implements SendQueue {
       await old.fh.close();
       if (old.seg.live === 0) await this.dropSegment(old.seg);
     }
-    const seq = this.nextSeq;
+    // Named after its first record, and always after every earlier file: naming it after
+    // nextSeq could repeat a name when a batch was offered during the previous roll, and two
+    // segments then shared one file (wrong bytes read back, records deleted with the other).
+    const seq = Math.max(firstSeq, this.lastSegmentSeq + 1);
+    this.lastSegmentSeq = seq;
     const name = `${String(seq).padStart(16, '0')}.seg`;
-    const fh = await open(join(this.directory, name), 'a');
+    // 'ax': a new file, never appended to an existing one (record offsets start at 0).
+    const fh = await open(join(this.directory, name), 'ax');
     const seg: Segment = { name, firstSeq: seq, live: 0, sealed: false, acked: [] };
     this.segments.push(seg);
     this.current = { seg, fh, size: 0 };
@@ -305,8 +342,29 @@ export class PersistentQueue implements SendQueue {
 
   private publish(rec: Rec): void {
     const w = this.waiters.shift();
-    if (w) void this.lease(rec).then(w, () => w(null));
+    if (w) this.handOver(rec, w);
     else this.ready.push(rec);
+  }
+
+  /** Leases `rec` to a waiting taker; if it can't be read, the taker waits on for the next. */
+  private handOver(rec: Rec, w: (l: Lease | null) => void): void {
+    this.lease(rec).then(w, (e: Error) => {
+      this.unreadable(rec, e);
+      if (this.closed) w(null);
+      else void this.take().then(w);
+    });
+  }
+
+  /**
+   * A record that can't be read back is set aside for this run, but neither acked nor
+   * forgotten: it keeps its capacity and its segment file, so it is tried again after a
+   * restart. Dropping it would lose an item whose offer() succeeded.
+   */
+  private unreadable(rec: Rec, e: Error): void {
+    this.logger?.error(
+      { err: e.message, seq: rec.seq, segment: rec.segment.name },
+      'cannot read a queued record; keeping it on disk for the next start',
+    );
   }
 
   async take(): Promise<Lease | null> {
@@ -317,15 +375,15 @@ export class PersistentQueue implements SendQueue {
         if (this.readyHead === this.ready.length) {
           this.ready.length = 0;
           this.readyHead = 0;
+        } else if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+          // Keep the array from growing when it is never completely drained.
+          this.ready.splice(0, this.readyHead);
+          this.readyHead = 0;
         }
         try {
           return await this.lease(rec);
         } catch (e) {
-          this.logger?.error(
-            { err: (e as Error).message, seq: rec.seq },
-            'cannot read a queued record; skipping it',
-          );
-          this.settle(rec);
+          this.unreadable(rec, e as Error);
           continue;
         }
       }
@@ -335,11 +393,18 @@ export class PersistentQueue implements SendQueue {
   }
 
   private async lease(rec: Rec): Promise<Lease> {
-    let fh = this.readFh.get(rec.segment.name);
-    if (!fh) {
-      fh = await open(join(this.directory, rec.segment.name), 'r');
-      this.readFh.set(rec.segment.name, fh);
+    let opening = this.readFh.get(rec.segment.name);
+    if (!opening) {
+      const name = rec.segment.name;
+      const p = open(join(this.directory, name), 'r');
+      this.readFh.set(name, p);
+      // A failed open is not cached: the next take tries again.
+      p.catch(() => {
+        if (this.readFh.get(name) === p) this.readFh.delete(name);
+      });
+      opening = p;
     }
+    const fh = await opening;
     const payload = Buffer.allocUnsafe(rec.length);
     const { bytesRead } = await fh.read(payload, 0, rec.length, rec.offset + HEADER);
     if (bytesRead !== rec.length) throw new Error('short read');
@@ -351,15 +416,16 @@ export class PersistentQueue implements SendQueue {
         done = true;
         rec.segment.acked.push(rec.seq);
         this.settle(rec);
-        const b = Buffer.alloc(8);
-        b.writeBigUInt64LE(BigInt(rec.seq));
         // The ack is best-effort durable: a lost ack means one redelivery, never a loss.
-        this.ackWrites = this.ackWrites
-          .then(() => this.acksFh?.write(b))
-          .then(
-            () => {},
-            () => {},
-          );
+        // Acks made while a write is queued join it (one write(2) per group, in ack order).
+        this.ackBuf.push(rec.seq);
+        if (this.ackBuf.length === 1)
+          this.ackWrites = this.ackWrites
+            .then(() => this.writeAcks())
+            .then(
+              () => {},
+              () => {},
+            );
         this.ackEntries++;
         this.maybeCompactAcks();
       },
@@ -367,7 +433,7 @@ export class PersistentQueue implements SendQueue {
         if (done) return;
         done = true;
         const w = this.closed ? undefined : this.waiters.shift();
-        if (w) void this.lease(rec).then(w, () => w(null));
+        if (w) this.handOver(rec, w);
         else if (this.readyHead > 0) this.ready[--this.readyHead] = rec;
         else this.ready.unshift(rec);
       },
@@ -375,16 +441,31 @@ export class PersistentQueue implements SendQueue {
   }
 
   private ackWrites: Promise<void> = Promise.resolve();
+  /** Acked sequences not yet handed to write(2); bounded by the records in the queue. */
+  private ackBuf: number[] = [];
+  private compacting = false;
+
+  private async writeAcks(): Promise<void> {
+    const seqs = this.ackBuf;
+    this.ackBuf = [];
+    const b = Buffer.allocUnsafe(seqs.length * 8);
+    seqs.forEach((x, i) => b.writeBigUInt64LE(BigInt(x), i * 8));
+    await this.acksFh?.write(b);
+  }
 
   /** Rewrites acks.log with only the acks of records still on disk, once it has grown. */
   private maybeCompactAcks(): void {
     let live = 0;
     for (const seg of this.segments) live += seg.acked.length;
-    if (this.ackEntries < 4096 || this.ackEntries < live * 4) return;
+    for (const seg of this.dropping) live += seg.acked.length;
+    if (this.compacting || this.ackEntries < 4096 || this.ackEntries < live * 4) return;
+    // One compaction at a time: every ack past the threshold used to queue another rewrite.
+    this.compacting = true;
     this.ackWrites = this.ackWrites
       .then(async () => {
+        const entriesBefore = this.ackEntries;
         const all: number[] = [];
-        for (const seg of this.segments) for (const a of seg.acked) all.push(a);
+        for (const seg of [...this.segments, ...this.dropping]) for (const a of seg.acked) all.push(a);
         const buf = Buffer.alloc(all.length * 8);
         all.forEach((x, i) => buf.writeBigUInt64LE(BigInt(x), i * 8));
         const tmp = join(this.directory, 'acks.log.tmp');
@@ -392,9 +473,11 @@ export class PersistentQueue implements SendQueue {
         await this.acksFh?.close();
         await rename(tmp, join(this.directory, 'acks.log'));
         this.acksFh = await open(join(this.directory, 'acks.log'), 'a');
-        this.ackEntries = all.length;
+        // Acks made during the rewrite are appended to the new file: keep counting them.
+        this.ackEntries = all.length + (this.ackEntries - entriesBefore);
       })
-      .catch((e: Error) => this.logger?.warn({ err: e.message }, 'ack log compaction failed'));
+      .catch((e: Error) => this.logger?.warn({ err: e.message }, 'ack log compaction failed'))
+      .finally(() => (this.compacting = false));
   }
 
   /** A record is finished: free its capacity and delete its segment once nothing in it is live. */
@@ -405,13 +488,26 @@ export class PersistentQueue implements SendQueue {
     if (seg.live === 0 && seg.sealed) void this.dropSegment(seg);
   }
 
-  private async dropSegment(seg: Segment): Promise<void> {
+  /**
+   * Deletes a segment with no live records. Its acks stay in the ack log until the file is
+   * gone (`dropping`), so a crash in between can't bring acked records back.
+   */
+  private dropSegment(seg: Segment): Promise<void> {
     const i = this.segments.indexOf(seg);
     if (i >= 0) this.segments.splice(i, 1);
+    this.dropping.add(seg);
     const fh = this.readFh.get(seg.name);
     this.readFh.delete(seg.name);
-    await fh?.close().catch(() => {});
-    await rm(join(this.directory, seg.name), { force: true });
+    const p = (async () => {
+      await fh?.then((h) => h.close()).catch(() => {});
+      await rm(join(this.directory, seg.name), { force: true }).catch((e: Error) =>
+        this.logger?.warn({ err: e.message, segment: seg.name }, 'cannot delete a finished queue segment'),
+      );
+      this.dropping.delete(seg);
+    })();
+    this.drops.add(p);
+    void p.finally(() => this.drops.delete(p));
+    return p;
   }
 
   size(): number {
@@ -441,7 +537,9 @@ export class PersistentQueue implements SendQueue {
     while (this.writing || this.pendingWrites.length) await new Promise((r) => setTimeout(r, 5));
     await this.current?.fh.close().catch(() => {});
     this.current = undefined;
-    for (const fh of this.readFh.values()) await fh.close().catch(() => {});
+    // Finish deleting segments, so a reopen doesn't read files that are going away.
+    await Promise.all(this.drops);
+    for (const fh of this.readFh.values()) await fh.then((h) => h.close()).catch(() => {});
     this.readFh.clear();
     await this.ackWrites;
     await this.acksFh?.close().catch(() => {});
@@ -481,6 +579,20 @@ function encodeRecord(seq: number, item: QueueItem): Buffer {
   b.set(item.payload, HEADER);
   b.writeUInt32LE(crc32(b.subarray(HEADER), crc32(b.subarray(2, 20))), 20);
   return b;
+}
+
+/**
+ * Offset of the next intact record at or after `from` whose sequence follows `afterSeq`
+ * (sequences only grow within a segment), or -1. The CRC makes a false match within a
+ * payload all but impossible; the sequence check rules out replaying an older copy.
+ */
+function findRecord(data: Buffer, from: number, afterSeq: number): number {
+  const magic = Buffer.from([MAGIC0, MAGIC1, VERSION]);
+  for (let at = data.indexOf(magic, from); at >= 0; at = data.indexOf(magic, at + 1)) {
+    const r = parseRecord(data, at);
+    if (r && r.seq > afterSeq) return at;
+  }
+  return -1;
 }
 
 function parseRecord(
