@@ -2,7 +2,7 @@
 // can't drift from the code. `node scripts/config-docs.ts` rewrites it; a test checks it is current.
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { builtinFactories } from '../src/components/index.ts';
+import { loadAllBuiltinFactories } from '../src/components/index.ts';
 import { serviceSchema } from '../src/config/service-schema.ts';
 import type { AnyFactory } from '../src/pipeline/component.ts';
 
@@ -100,7 +100,8 @@ function section(title: string, schema: z.ZodType, emptyInput: unknown = undefin
   return out.join('\n');
 }
 
-export function render(): string {
+export async function render(): Promise<string> {
+  const builtinFactories = await loadAllBuiltinFactories();
   const parts = [
     '# Configuration reference',
     '',
@@ -131,6 +132,6 @@ export function render(): string {
 }
 
 if (import.meta.main) {
-  writeFileSync(new URL('../docs/configuration.md', import.meta.url), render());
+  writeFileSync(new URL('../docs/configuration.md', import.meta.url), await render());
   console.log('docs/configuration.md written');
 }

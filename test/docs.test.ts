@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { render } from '../scripts/config-docs.ts';
 
-test('docs/configuration.md matches the components’ schemas (run `node scripts/config-docs.ts`)', () => {
+test('docs/configuration.md matches the components’ schemas (run `node scripts/config-docs.ts`)', async () => {
   const onDisk = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
-  assert.equal(onDisk, render());
+  assert.equal(onDisk, await render());
 });

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { builtinRegistry } from '../src/components/index.ts';
 import { parseConfigText, resolveConfig } from '../src/config/load.ts';
 
-test('batch, memory_limiter and resource snippets from the seeds validate as written', () => {
+test('batch, memory_limiter and resource snippets from the seeds validate as written', async () => {
   const file = new URL('./testdata/seed-snippets/batch-memory-resource.yaml', import.meta.url);
   const p = parseConfigText(readFileSync(file, 'utf8'), 'seed-snippets.yaml');
-  const cfg = resolveConfig(p.raw, builtinRegistry(), p.locate);
+  const cfg = resolveConfig(p.raw, await builtinRegistry(), p.locate);
   const batch = cfg.processors.get('batch')!.config as { timeout: number; send_batch_size: number };
   assert.equal(batch.timeout, 10_000);
   assert.equal(batch.send_batch_size, 1024);

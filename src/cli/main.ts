@@ -101,8 +101,8 @@ program
   .description('check a configuration file without running it')
   .requiredOption('-c, --config <file>', 'the configuration file to check')
   .addOption(new Option('--role <role>', 'the role that will run it').choices([...ROLES]).default('agent'))
-  .action((opts: { config: string; role: Role }) => {
-    const rc = loadRoleConfig(opts.role, { config: opts.config });
+  .action(async (opts: { config: string; role: Role }) => {
+    const rc = await loadRoleConfig(opts.role, { config: opts.config });
     for (const n of rc.notes) process.stderr.write(`warning: ${n}\n`);
     const p = rc.resolved.pipelines;
     process.stdout.write(
@@ -120,13 +120,13 @@ const printConfig = program
   .option('-c, --config <file>', 'start from this file instead of the built-in defaults');
 for (const o of addRoleFlags(new Command(), 'up', false).options) printConfig.addOption(o);
 printConfig.option('--otlp-endpoint <url>', 'where OTLP goes (agent, cluster)');
-printConfig.action((roleArg: string, opts: RoleFlags) => {
+printConfig.action(async (roleArg: string, opts: RoleFlags) => {
   if (!(ROLES as readonly string[]).includes(roleArg)) {
     process.stderr.write(`print-config: unknown role "${roleArg}" (one of ${ROLES.join(', ')})\n`);
     exitCode = EXIT.USAGE;
     return;
   }
-  const rc = loadRoleConfig(roleArg as Role, opts);
+  const rc = await loadRoleConfig(roleArg as Role, opts);
   for (const n of rc.notes) process.stdout.write(`# note: ${n}\n`);
   process.stdout.write(toYaml(rc.raw));
 });

@@ -16,8 +16,15 @@ export class Registry {
     extension: new Map(),
   };
 
-  constructor(factories: readonly AnyFactory[] = []) {
+  /** Type names that exist but were not loaded (suggested in errors; see components/index.ts). */
+  private readonly known: Partial<Record<ComponentKind, readonly string[]>>;
+
+  constructor(
+    factories: readonly AnyFactory[] = [],
+    known: Partial<Record<ComponentKind, readonly string[]>> = {},
+  ) {
     for (const f of factories) this.register(f);
+    this.known = known;
   }
 
   register(f: AnyFactory): void {
@@ -35,7 +42,8 @@ export class Registry {
     return this.byKind[kind].get(type);
   }
 
+  /** Every type name of this kind: loaded or known. */
   types(kind: ComponentKind): string[] {
-    return [...this.byKind[kind].keys()].sort();
+    return [...new Set([...this.byKind[kind].keys(), ...(this.known[kind] ?? [])])].sort();
   }
 }

@@ -1,6 +1,6 @@
 // Resolves what a role will run: the file (or the role's defaults), flags on top, validated.
 import { stringify } from 'yaml';
-import { builtinRegistry } from '../components/index.ts';
+import { builtinRegistryFor } from '../components/index.ts';
 import { parseConfigText, readConfigFile, resolveConfig, type ResolvedConfig } from '../config/load.ts';
 import { defaultConfig, type Role } from './defaults.ts';
 import { applyFlags, type RoleFlags } from './flags.ts';
@@ -14,11 +14,11 @@ export interface RoleConfig {
   source: string;
 }
 
-export function loadRoleConfig(
+export async function loadRoleConfig(
   role: Role,
   flags: RoleFlags,
   env: NodeJS.ProcessEnv = process.env,
-): RoleConfig {
+): Promise<RoleConfig> {
   let raw: Record<string, unknown>;
   let notes: string[];
   let locate;
@@ -36,7 +36,7 @@ export function loadRoleConfig(
     notes = d.notes;
   }
   applyFlags(raw, flags);
-  const resolved = resolveConfig(raw, builtinRegistry(), locate, source);
+  const resolved = resolveConfig(raw, await builtinRegistryFor(raw), locate, source);
   return { resolved, raw, notes: [...notes, ...resolved.warnings], source };
 }
 

@@ -16,7 +16,7 @@ export const ROLE_SUMMARY: Record<Role, string> = {
 
 /** Resolves with the process exit code. Config errors throw ConfigError (exit 2 in the CLI). */
 export async function runRole(role: Role, flags: RoleFlags): Promise<number> {
-  const rc = loadRoleConfig(role, flags);
+  const rc = await loadRoleConfig(role, flags);
   const logger = createLogger({ level: rc.resolved.service.telemetry.logs.level });
   logger.info(
     { version: VERSION, role, config: rc.source, data_dir: rc.resolved.service.data_dir },

@@ -89,7 +89,7 @@ export interface TickStats {
 }
 
 /** ~20-40 ms of synchronous file writes between event-loop turns */
-const YIELD_EVERY_WRITES = 1500;
+const YIELD_EVERY_WRITES = 500;
 const PAUSE_EVERY = 4;
 const PRESSURE_EVERY = 3;
 
