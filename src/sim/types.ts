@@ -69,7 +69,12 @@ export interface SimStore {
   /** Replaces; if obj.metadata.resourceVersion is set and stale, throws Conflict (409). Throws NotFound (404). */
   update(key: ResourceKey, obj: KubeObject): KubeObject;
   /** Read-modify-write without conflicts (engine convenience); returns the stored result. Throws NotFound. */
-  mutate(key: ResourceKey, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void): KubeObject;
+  mutate(
+    key: ResourceKey,
+    namespace: string | undefined,
+    name: string,
+    fn: (obj: KubeObject) => void,
+  ): KubeObject;
   /** Deletes immediately (the simulator has no finalizers/graceful deletion); returns the deleted object. Throws NotFound. */
   delete(key: ResourceKey, namespace: string | undefined, name: string): KubeObject;
   get(key: ResourceKey, namespace: string | undefined, name: string): KubeObject | undefined;
