@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { KubeObject } from '../sim/types.ts';
+import type { KubeObject } from './types.ts';
 import { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { resolveKubeConnection } from './config.ts';
 import { createKubeClient } from './client.ts';

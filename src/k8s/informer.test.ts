@@ -3,7 +3,7 @@
 // server in informer.sim.test.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../sim/types.ts';
+import type { KubeObject } from './types.ts';
 import { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { KubeApiError } from './client.ts';
 import type { KubeClient, ListOptions, ListResult, WatchEvent, WatchOptions } from './client.ts';

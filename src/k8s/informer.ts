@@ -25,7 +25,7 @@
 // One informer runs one loop; handlers run synchronously on it (keep them short: at 10,000 pods
 // a relist calls them 10,000 times). `stop()` aborts the request in flight and resolves when the
 // loop has exited; `synced` rejects if stop() comes first.
-import type { KubeObject } from '../sim/types.ts';
+import type { KubeObject } from './types.ts';
 import type { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { isGone, isTooLargeResourceVersion, KubeApiError, KubeProtocolError } from './client.ts';
 import type { KubeClient, WatchEvent } from './client.ts';

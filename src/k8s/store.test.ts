@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../sim/types.ts';
+import type { KubeObject } from './types.ts';
 import { InformerStore } from './store.ts';
 
 function pod(

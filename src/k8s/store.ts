@@ -14,7 +14,7 @@
 //     page by page keeps only one page of raw objects in memory at 10,000+ pods; the cost is that
 //     during a relist the store briefly mixes the old and the new snapshot (a relist is rare).
 //   - Handler exceptions are reported to `onError` and never break the store's consistency.
-import type { KubeObject } from '../sim/types.ts';
+import type { KubeObject } from './types.ts';
 
 export interface StoreHandlers<T> {
   onAdd?(obj: T): void;

@@ -4,39 +4,8 @@
 //   node/       per-node kubelet endpoint, cgroup tree and pod log files, driven by SimStore events
 // Each part depends on this file, never on another part's internals.
 
-/** A Kubernetes object as the API serves it (JSON). `apiVersion`/`kind` are always set. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  // spec, status, data, ... — shape depends on the kind.
-  [field: string]: unknown;
-}
-
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  generateName?: string;
-  [field: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { KubeObject, ObjectMeta, OwnerReference } from '../k8s/types.ts';
+import type { KubeObject } from '../k8s/types.ts';
 
 /**
  * Identifies a resource type the way the API does: `group` is '' for the core group.

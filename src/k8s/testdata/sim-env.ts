@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ObjectStore } from '../../sim/apiserver/store.ts';
 import { startApiServer } from '../../sim/apiserver/server.ts';
 import type { ApiServer } from '../../sim/apiserver/server.ts';
-import type { KubeObject } from '../../sim/types.ts';
+import type { KubeObject } from '../types.ts';
 import type { KubeConnection } from '../config.ts';
 
 export const PODS = { group: '', resource: 'pods' };
