@@ -1,0 +1,72 @@
+// Storage on embedded chDB: insert throughput, bytes per stored span, trace-by-id and trace-search
+// latency over SPANS spans (default 1M; WC_BENCH_SPANS overrides), and the process's resident
+// memory (chDB runs in-process, so RSS includes the engine). Uses a temp dataDir, removed after.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { realisticTraces } from '../src/codecs/otlp/testdata/fixtures.ts';
+import { openStorage } from '../src/storage/connection.ts';
+import { searchTraces, traceById } from '../src/storage/queries.ts';
+import { insertTraces } from '../src/storage/writer.ts';
+
+const SPANS = Number(process.env['WC_BENCH_SPANS'] ?? 1_000_000);
+const BATCH = 10_000;
+const dir = mkdtempSync(join(tmpdir(), 'wc-storage-bench-'));
+const storage = await openStorage({ dataDir: dir });
+try {
+  // Shift the generator's 2023 timestamps to "now" so the 7-day TTL keeps them.
+  const shift = BigInt(Date.now() - 3_600_000) * 1_000_000n - 1_700_000_000_000_000_000n;
+  let inserted = 0;
+  let insertMs = 0;
+  for (let b = 0; inserted < SPANS; b++) {
+    const data = realisticTraces(BATCH);
+    for (const s of data.resourceSpans[0]!.scopeSpans[0]!.spans) {
+      s.startTimeUnixNano += shift + BigInt(b * BATCH) * 1000n;
+      s.endTimeUnixNano += shift + BigInt(b * BATCH) * 1000n;
+      s.traceId[0] = b & 0xff;
+      s.traceId[1] = (b >> 8) & 0xff;
+    }
+    const t0 = performance.now();
+    inserted += await insertTraces(storage, data);
+    insertMs += performance.now() - t0;
+  }
+  await storage.client.command({ query: `OPTIMIZE TABLE ${storage.database}.spans FINAL` });
+  const rs = await storage.client.query({
+    query: `SELECT sum(bytes_on_disk) AS b, sum(rows) AS r FROM system.parts WHERE database = {db:String} AND table = 'spans' AND active`,
+    query_params: { db: storage.database },
+    format: 'JSONEachRow',
+  });
+  const [parts] = await rs.json<{ b: string; r: string }>();
+  const time = async (f: () => Promise<unknown>, n = 20): Promise<number> => {
+    await f();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await f();
+    return (performance.now() - t0) / n;
+  };
+  const someTrace =
+    '0001' +
+    Buffer.from(realisticTraces(1).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId)
+      .toString('hex')
+      .slice(4);
+  const byId = await time(() => traceById(storage, someTrace));
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const search = await time(() =>
+    searchTraces(storage, {
+      startNs: now - 7_200_000_000_000n,
+      endNs: now,
+      service: 'checkout',
+      minDurationNs: 1_000_000n,
+      limit: 20,
+    }),
+  );
+  console.log('| metric | value |\n|---|---|');
+  console.log(`| spans inserted | ${inserted} (batches of ${BATCH}) |`);
+  console.log(`| insert rate | ${Math.round(inserted / (insertMs / 1000))} spans/s |`);
+  console.log(`| bytes per stored span | ${(Number(parts!.b) / Number(parts!.r)).toFixed(1)} |`);
+  console.log(`| trace by id | ${byId.toFixed(1)} ms |`);
+  console.log(`| trace search (service, min duration, limit 20) | ${search.toFixed(1)} ms |`);
+  console.log(`| resident memory | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB |`);
+} finally {
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,317 @@
+// Query SQL of the storage, in one place. User input only ever travels as ClickHouse query
+// parameters ({name:Type}); identifiers spliced into SQL come from schema.ts or are validated.
+// Inputs are checked before any SQL runs, so a bad request fails with a clear message.
+import type { KeyValue, Resource, InstrumentationScope } from '../model/common.ts';
+import type { Span } from '../model/traces.ts';
+import { decodeAttributes, fromHex } from './attributes.ts';
+import type { Storage } from './connection.ts';
+import { TABLES } from './schema.ts';
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const MAX_LIMIT = 10_000;
+
+export class QueryError extends Error {}
+
+function checkTraceId(id: string): string {
+  const lower = id.toLowerCase();
+  if (!HEX32.test(lower))
+    throw new QueryError(`invalid trace id ${JSON.stringify(id)}: expected 32 hex digits`);
+  return lower;
+}
+
+function checkLimit(limit: number | undefined, dflt: number): number {
+  const l = limit ?? dflt;
+  if (!Number.isInteger(l) || l < 1 || l > MAX_LIMIT)
+    throw new QueryError(`invalid limit ${l}: expected 1..${MAX_LIMIT}`);
+  return l;
+}
+
+function checkTime(ns: bigint | undefined, what: string): bigint | undefined {
+  if (ns === undefined) return undefined;
+  if (typeof ns !== 'bigint' || ns < 0n || ns >= 2n ** 63n)
+    throw new QueryError(`invalid ${what}: expected nanoseconds as a bigint in [0, 2^63)`);
+  return ns;
+}
+
+async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const rs = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+// Attribute maps come back as key/value arrays so their order survives JSON parsing.
+const attrCols = (c: string, alias = c): string =>
+  `mapKeys(${c}) AS ${alias}_k, mapValues(${c}) AS ${alias}_v, mapKeys(${c}_types) AS ${alias}_tk, mapValues(${c}_types) AS ${alias}_tv`;
+const arrAttrCols = (c: string): string =>
+  `arrayMap(m -> mapKeys(m), ${c}) AS ${c}_k, arrayMap(m -> mapValues(m), ${c}) AS ${c}_v, ` +
+  `arrayMap(m -> mapKeys(m), ${c}_types) AS ${c}_tk, arrayMap(m -> mapValues(m), ${c}_types) AS ${c}_tv`;
+
+type Row = Record<string, unknown>;
+const s = (r: Row, k: string): string => r[k] as string;
+const n = (r: Row, k: string): number => Number(r[k]);
+const attrs = (r: Row, a: string): KeyValue[] =>
+  decodeAttributes(
+    r[`${a}_k`] as string[],
+    r[`${a}_v`] as string[],
+    r[`${a}_tk`] as string[],
+    r[`${a}_tv`] as string[],
+  );
+const arrAttrs = (r: Row, a: string, i: number): KeyValue[] =>
+  decodeAttributes(
+    (r[`${a}_k`] as string[][])[i]!,
+    (r[`${a}_v`] as string[][])[i]!,
+    (r[`${a}_tk`] as string[][])[i]!,
+    (r[`${a}_tv`] as string[][])[i]!,
+  );
+
+const GROUP_COLS = [
+  attrCols('resource_attributes'),
+  'resource_dropped_attributes',
+  'resource_schema_url',
+  'scope_name',
+  'scope_version',
+  attrCols('scope_attributes'),
+  'scope_dropped_attributes',
+  'scope_schema_url',
+].join(', ');
+
+export interface StoredGroup {
+  resource: Resource;
+  resourceSchemaUrl: string;
+  scope: InstrumentationScope;
+  scopeSchemaUrl: string;
+}
+
+function group(r: Row): StoredGroup {
+  return {
+    resource: {
+      attributes: attrs(r, 'resource_attributes'),
+      droppedAttributesCount: n(r, 'resource_dropped_attributes'),
+    },
+    resourceSchemaUrl: s(r, 'resource_schema_url'),
+    scope: {
+      name: s(r, 'scope_name'),
+      version: s(r, 'scope_version'),
+      attributes: attrs(r, 'scope_attributes'),
+      droppedAttributesCount: n(r, 'scope_dropped_attributes'),
+    },
+    scopeSchemaUrl: s(r, 'scope_schema_url'),
+  };
+}
+
+export interface StoredSpan extends StoredGroup {
+  span: Span;
+}
+
+const SPAN_COLS = [
+  'toString(toUnixTimestamp64Nano(timestamp)) AS start_ns',
+  'toString(end_time_unix_nano) AS end_ns',
+  'trace_id, span_id, parent_span_id, trace_state, flags, name, kind',
+  GROUP_COLS,
+  attrCols('attributes'),
+  'dropped_attributes, status_code, status_message',
+  'arrayMap(x -> toString(x), events_time_unix_nano) AS ev_time',
+  'events_name',
+  arrAttrCols('events_attributes'),
+  'events_dropped_attributes, dropped_events',
+  'links_trace_id, links_span_id, links_trace_state',
+  arrAttrCols('links_attributes'),
+  'links_dropped_attributes, links_flags, dropped_links, schema_url',
+].join(', ');
+
+function spanFromRow(r: Row): StoredSpan {
+  const evNames = r['events_name'] as string[];
+  const lnTrace = r['links_trace_id'] as string[];
+  return {
+    ...group(r),
+    span: {
+      traceId: fromHex(s(r, 'trace_id')),
+      spanId: fromHex(s(r, 'span_id')),
+      traceState: s(r, 'trace_state'),
+      parentSpanId: fromHex(s(r, 'parent_span_id')),
+      flags: n(r, 'flags'),
+      name: s(r, 'name'),
+      kind: n(r, 'kind'),
+      startTimeUnixNano: BigInt(s(r, 'start_ns')),
+      endTimeUnixNano: BigInt(s(r, 'end_ns')),
+      attributes: attrs(r, 'attributes'),
+      droppedAttributesCount: n(r, 'dropped_attributes'),
+      events: evNames.map((name, i) => ({
+        timeUnixNano: BigInt((r['ev_time'] as string[])[i]!),
+        name,
+        attributes: arrAttrs(r, 'events_attributes', i),
+        droppedAttributesCount: Number((r['events_dropped_attributes'] as number[])[i]),
+      })),
+      droppedEventsCount: n(r, 'dropped_events'),
+      links: lnTrace.map((t, i) => ({
+        traceId: fromHex(t),
+        spanId: fromHex((r['links_span_id'] as string[])[i]!),
+        traceState: (r['links_trace_state'] as string[])[i]!,
+        attributes: arrAttrs(r, 'links_attributes', i),
+        droppedAttributesCount: Number((r['links_dropped_attributes'] as number[])[i]),
+        flags: Number((r['links_flags'] as number[])[i]),
+      })),
+      droppedLinksCount: n(r, 'dropped_links'),
+      status: { code: n(r, 'status_code'), message: s(r, 'status_message') },
+    },
+  };
+}
+
+export const SQL = {
+  // The trace index narrows the time range first, so the span scan reads few partitions/granules.
+  traceById: (db: string): string =>
+    `WITH (SELECT (min(timestamp), max(timestamp)) FROM ${db}.${TABLES.traceIndex} WHERE trace_id = {traceId:String}) AS range
+     SELECT ${SPAN_COLS} FROM ${db}.${TABLES.spans}
+     WHERE trace_id = {traceId:String} AND timestamp >= range.1 AND timestamp <= range.2
+     ORDER BY timestamp, span_id`,
+  /** For reading back spans whose trace id is empty (not addressable by id). */
+  allSpans: (db: string): string =>
+    `SELECT ${SPAN_COLS} FROM ${db}.${TABLES.spans} ORDER BY timestamp, span_id, name`,
+};
+
+/** All spans of a trace, oldest first. */
+export async function traceById(storage: Storage, traceId: string): Promise<StoredSpan[]> {
+  const id = checkTraceId(traceId);
+  return (await rows<Row>(storage, SQL.traceById(storage.database), { traceId: id })).map(spanFromRow);
+}
+
+/** Every stored span (tests and tools; unbounded only in the sense of the table, so keep it small). */
+export async function allSpans(storage: Storage, limit = 1000): Promise<StoredSpan[]> {
+  const l = checkLimit(limit, 1000);
+  return (
+    await rows<Row>(storage, `${SQL.allSpans(storage.database)} LIMIT {limit:UInt32}`, { limit: l })
+  ).map(spanFromRow);
+}
+
+export { checkLimit, checkTime, checkTraceId };
+
+export interface TraceSearch {
+  service?: string;
+  operation?: string;
+  /** Span attribute equality filters (values as stored, see attributes.ts). */
+  attributes?: Record<string, string>;
+  minDurationNs?: bigint;
+  maxDurationNs?: bigint;
+  startNs: bigint;
+  endNs: bigint;
+  limit?: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  startNs: bigint;
+  durationNs: bigint;
+  spanCount: number;
+  errorCount: number;
+  rootService: string;
+  rootName: string;
+}
+
+const MAX_FILTERS = 32;
+
+function checkRange(startNs: bigint, endNs: bigint): void {
+  checkTime(startNs, 'startNs');
+  checkTime(endNs, 'endNs');
+  if (endNs < startNs) throw new QueryError('invalid time range: endNs < startNs');
+}
+
+/**
+ * Traces with at least one span matching every filter, newest first. The summary covers the
+ * whole trace within the time range.
+ */
+export async function searchTraces(storage: Storage, q: TraceSearch): Promise<TraceSummary[]> {
+  checkRange(q.startNs, q.endNs);
+  const limit = checkLimit(q.limit, 20);
+  checkTime(q.minDurationNs, 'minDurationNs');
+  checkTime(q.maxDurationNs, 'maxDurationNs');
+  const attrs = Object.entries(q.attributes ?? {});
+  if (attrs.length > MAX_FILTERS) throw new QueryError(`too many attribute filters (max ${MAX_FILTERS})`);
+  const where = [
+    'timestamp >= fromUnixTimestamp64Nano({start:Int64})',
+    'timestamp <= fromUnixTimestamp64Nano({end:Int64})',
+  ];
+  const params: Record<string, unknown> = { start: String(q.startNs), end: String(q.endNs), limit };
+  if (q.service !== undefined) {
+    where.push('service_name = {service:String}');
+    params['service'] = q.service;
+  }
+  if (q.operation !== undefined) {
+    where.push('name = {operation:String}');
+    params['operation'] = q.operation;
+  }
+  if (q.minDurationNs !== undefined) {
+    where.push('duration_ns >= {minDur:UInt64}');
+    params['minDur'] = String(q.minDurationNs);
+  }
+  if (q.maxDurationNs !== undefined) {
+    where.push('duration_ns <= {maxDur:UInt64}');
+    params['maxDur'] = String(q.maxDurationNs);
+  }
+  attrs.forEach(([k, v], i) => {
+    where.push(`attributes[{ak${i}:String}] = {av${i}:String}`);
+    params[`ak${i}`] = k;
+    params[`av${i}`] = v;
+  });
+  const db = storage.database;
+  const sql = `
+    SELECT trace_id,
+      toString(toUnixTimestamp64Nano(min(timestamp))) AS start_ns,
+      toString(max(end_time_unix_nano) - toUInt64(toUnixTimestamp64Nano(min(timestamp)))) AS duration_ns,
+      count() AS span_count, countIf(status_code = 2) AS error_count,
+      argMinIf(service_name, timestamp, parent_span_id = '') AS root_service,
+      argMinIf(name, timestamp, parent_span_id = '') AS root_name
+    FROM ${db}.${TABLES.spans}
+    WHERE trace_id IN (
+      SELECT trace_id FROM ${db}.${TABLES.spans} WHERE ${where.join(' AND ')}
+      GROUP BY trace_id ORDER BY max(timestamp) DESC LIMIT {limit:UInt32})
+      AND timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})
+    GROUP BY trace_id ORDER BY min(timestamp) DESC`;
+  return (await rows<Row>(storage, sql, params)).map((r) => ({
+    traceId: s(r, 'trace_id'),
+    startNs: BigInt(s(r, 'start_ns')),
+    durationNs: BigInt(s(r, 'duration_ns')),
+    spanCount: n(r, 'span_count'),
+    errorCount: n(r, 'error_count'),
+    rootService: s(r, 'root_service'),
+    rootName: s(r, 'root_name'),
+  }));
+}
+
+export interface ServiceSummary {
+  service: string;
+  spans: number;
+  /** Spans per second over the range. */
+  rate: number;
+  errorRate: number;
+  p50Ns: number;
+  p95Ns: number;
+  p99Ns: number;
+}
+
+/** Per-service request rate, error rate and duration percentiles of server/consumer spans. */
+export async function servicesSummary(
+  storage: Storage,
+  startNs: bigint,
+  endNs: bigint,
+): Promise<ServiceSummary[]> {
+  checkRange(startNs, endNs);
+  const seconds = Math.max(Number(endNs - startNs) / 1e9, 1e-9);
+  const sql = `
+    SELECT service_name, count() AS spans, countIf(status_code = 2) / count() AS error_rate,
+      quantiles(0.5, 0.95, 0.99)(duration_ns) AS q
+    FROM ${storage.database}.${TABLES.spans}
+    WHERE timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})
+      AND kind IN (2, 5)
+    GROUP BY service_name ORDER BY service_name`;
+  return (await rows<Row>(storage, sql, { start: String(startNs), end: String(endNs) })).map((r) => {
+    const q = r['q'] as number[];
+    return {
+      service: s(r, 'service_name'),
+      spans: n(r, 'spans'),
+      rate: n(r, 'spans') / seconds,
+      errorRate: n(r, 'error_rate'),
+      p50Ns: q[0]!,
+      p95Ns: q[1]!,
+      p99Ns: q[2]!,
+    };
+  });
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clusterDDL, singleNodeDDL, TABLES } from './schema.ts';
+
+test('single-node DDL: MergeTree, daily partitions and the configured retention on every table', () => {
+  const ddl = singleNodeDDL({ database: 'wc', retentionDays: 3 });
+  const tables = ddl.filter((s) => s.startsWith('CREATE TABLE'));
+  assert.equal(tables.length, Object.keys(TABLES).length);
+  for (const t of tables) {
+    assert.match(t, /ENGINE = MergeTree\n/);
+    assert.match(t, /PARTITION BY toDate\(timestamp\)/);
+    assert.match(t, /TTL toDate\(timestamp\) \+ INTERVAL 3 DAY/);
+  }
+  assert.match(singleNodeDDL({ database: 'wc', retentionDays: 7 }).join('\n'), /INTERVAL 7 DAY/);
+  const spans = tables.find((t) => t.includes('wc.spans '))!;
+  assert.match(spans, /INDEX idx_trace_id trace_id TYPE bloom_filter/);
+  assert.match(
+    spans,
+    /service_name LowCardinality\(String\) MATERIALIZED resource_attributes\['service.name'\]/,
+  );
+  const logs = tables.find((t) => t.includes('wc.logs '))!;
+  assert.match(logs, /TYPE tokenbf_v1/);
+  assert.match(ddl.at(-1)!, /CREATE MATERIALIZED VIEW IF NOT EXISTS wc.trace_index_mv TO wc.trace_index/);
+});
+
+test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER everywhere', () => {
+  const ddl = clusterDDL({ database: 'wc', retentionDays: 7, cluster: 'main' });
+  for (const s of ddl) assert.match(s, / ON CLUSTER main/);
+  const locals = ddl.filter((s) => /CREATE TABLE IF NOT EXISTS wc\.\w+_local /.test(s));
+  const dists = ddl.filter((s) => s.includes('ENGINE = Distributed('));
+  assert.equal(locals.length, Object.keys(TABLES).length);
+  assert.equal(dists.length, locals.length);
+  for (const l of locals)
+    assert.match(
+      l,
+      /ENGINE = ReplicatedMergeTree\('\/clickhouse\/tables\/\{shard\}\/wc\/\w+_local', '\{replica\}'\)/,
+    );
+  assert.ok(dists.some((d) => d.includes('Distributed(main, wc, spans_local, cityHash64(trace_id))')));
+  assert.ok(dists.some((d) => d.includes('Distributed(main, wc, logs_local, rand())')));
+  assert.match(ddl.at(-1)!, /TO wc.trace_index_local AS\nSELECT .* FROM wc.spans_local/);
+});
+
+test('bad names and retentions are rejected before any SQL', () => {
+  assert.throws(
+    () => singleNodeDDL({ database: 'x; DROP TABLE y', retentionDays: 7 }),
+    /invalid database name/,
+  );
+  assert.throws(() => singleNodeDDL({ database: 'wc', retentionDays: 0 }), /invalid retentionDays/);
+  assert.throws(() => singleNodeDDL({ database: 'wc', retentionDays: 1.5 }), /invalid retentionDays/);
+  assert.throws(
+    () => clusterDDL({ database: 'wc', retentionDays: 7, cluster: "a'b" }),
+    /invalid cluster name/,
+  );
+});

@@ -1,0 +1,343 @@
+// All ClickHouse DDL of the backend's storage, in one place.
+//
+// Contracts shared with writer.ts and queries.ts:
+// - Every attribute set is two maps: `<x>` holds the value as a string (strings verbatim, ints in
+//   decimal, doubles in JS notation, booleans `true`/`false`, bytes base64, arrays/kvlists as
+//   OTLP/JSON) so equality filters work on the one map; `<x>_types` holds the kind of every value
+//   that is not a string (see attributes.ts), which keeps the stored data exactly round-trippable.
+// - `timestamp` is DateTime64(9, 'UTC'): partition key (one partition per day), ordering and TTL.
+//   Fields that may exceed its range (a span's end) are stored verbatim as UInt64 next to it.
+// - Ids are lowercase hex strings ('' when absent): bloom-filter friendly and readable in SQL.
+
+export interface SchemaOptions {
+  /** Database name; validated as an identifier. */
+  database: string;
+  /** Rows older than this are dropped (whole daily parts). */
+  retentionDays: number;
+}
+
+export interface ClusterOptions extends SchemaOptions {
+  cluster: string;
+}
+
+export const DEFAULT_DATABASE = 'watchingcat';
+export const DEFAULT_RETENTION_DAYS = 7;
+
+/** The tables holding data; `trace_index` is fed by a materialized view from `spans`. */
+export const TABLES = {
+  spans: 'spans',
+  traceIndex: 'trace_index',
+  logs: 'logs',
+  gaugeSum: 'metrics_number',
+  histogram: 'metrics_histogram',
+  expHistogram: 'metrics_exp_histogram',
+  summary: 'metrics_summary',
+} as const;
+export const METRIC_TABLES = [
+  TABLES.gaugeSum,
+  TABLES.histogram,
+  TABLES.expHistogram,
+  TABLES.summary,
+] as const;
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Throws unless `name` is a plain identifier (they are spliced into DDL, never user data). */
+export function assertIdentifier(name: string, what: string): void {
+  if (!IDENT.test(name))
+    throw new Error(`invalid ${what} ${JSON.stringify(name)}: expected [A-Za-z_][A-Za-z0-9_]*`);
+}
+
+function checkOptions(o: SchemaOptions): void {
+  assertIdentifier(o.database, 'database name');
+  if (!Number.isInteger(o.retentionDays) || o.retentionDays < 1 || o.retentionDays > 36_500) {
+    throw new Error(`invalid retentionDays ${o.retentionDays}: expected an integer in 1..36500`);
+  }
+}
+
+const attrMap = (name: string): string =>
+  `${name} Map(LowCardinality(String), String) CODEC(ZSTD(1)),\n  ${name}_types Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1))`;
+
+// Typed copies of the hot resource keys, filled by ClickHouse from the map so the writer cannot
+// get them out of sync.
+const HOT_RESOURCE_KEYS: [column: string, key: string][] = [
+  ['service_name', 'service.name'],
+  ['service_namespace', 'service.namespace'],
+  ['k8s_namespace_name', 'k8s.namespace.name'],
+  ['k8s_pod_name', 'k8s.pod.name'],
+  ['k8s_node_name', 'k8s.node.name'],
+  ['k8s_container_name', 'k8s.container.name'],
+  ['host_name', 'host.name'],
+];
+
+const RESOURCE_AND_SCOPE = [
+  attrMap('resource_attributes'),
+  'resource_dropped_attributes UInt32 CODEC(ZSTD(1))',
+  'resource_schema_url LowCardinality(String) CODEC(ZSTD(1))',
+  ...HOT_RESOURCE_KEYS.map(
+    ([c, k]) => `${c} LowCardinality(String) MATERIALIZED resource_attributes['${k}'] CODEC(ZSTD(1))`,
+  ),
+  'scope_name LowCardinality(String) CODEC(ZSTD(1))',
+  'scope_version LowCardinality(String) CODEC(ZSTD(1))',
+  attrMap('scope_attributes'),
+  'scope_dropped_attributes UInt32 CODEC(ZSTD(1))',
+  'scope_schema_url LowCardinality(String) CODEC(ZSTD(1))',
+];
+
+// The index over the attribute maps lets `attributes['k'] = v` skip granules.
+const MAP_INDEXES = [
+  'INDEX idx_res_keys mapKeys(resource_attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+  'INDEX idx_res_values mapValues(resource_attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+  'INDEX idx_attr_keys mapKeys(attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+  'INDEX idx_attr_values mapValues(attributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+];
+
+interface TableDef {
+  name: string;
+  columns: string[];
+  indexes: string[];
+  orderBy: string;
+  /** Extra table settings beyond the shared ones. */
+  ttl: boolean;
+}
+
+function exemplarColumns(): string[] {
+  return [
+    'exemplars_time_unix_nano Array(UInt64) CODEC(ZSTD(1))',
+    'exemplars_value_double Array(Nullable(Float64)) CODEC(ZSTD(1))',
+    'exemplars_value_int Array(Nullable(Int64)) CODEC(ZSTD(1))',
+    'exemplars_span_id Array(String) CODEC(ZSTD(1))',
+    'exemplars_trace_id Array(String) CODEC(ZSTD(1))',
+    'exemplars_attributes Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1))',
+    'exemplars_attributes_types Array(Map(LowCardinality(String), LowCardinality(String))) CODEC(ZSTD(1))',
+  ];
+}
+
+function metricCommon(): string[] {
+  return [
+    "timestamp DateTime64(9, 'UTC') CODEC(DoubleDelta, ZSTD(1))",
+    'start_time_unix_nano UInt64 CODEC(Delta, ZSTD(1))',
+    ...RESOURCE_AND_SCOPE,
+    'metric_name LowCardinality(String) CODEC(ZSTD(1))',
+    'metric_description LowCardinality(String) CODEC(ZSTD(1))',
+    'metric_unit LowCardinality(String) CODEC(ZSTD(1))',
+    attrMap('metric_metadata'),
+    attrMap('attributes'),
+    // The series: a hash of the resource and point attributes (what a label set identifies).
+    'series_id UInt64 MATERIALIZED cityHash64(resource_attributes, attributes) CODEC(ZSTD(1))',
+    'flags UInt32 CODEC(ZSTD(1))',
+    'aggregation_temporality UInt8 CODEC(ZSTD(1))',
+  ];
+}
+
+function tableDefs(): TableDef[] {
+  return [
+    {
+      name: TABLES.spans,
+      columns: [
+        "timestamp DateTime64(9, 'UTC') CODEC(Delta, ZSTD(1))",
+        'end_time_unix_nano UInt64 CODEC(Delta, ZSTD(1))',
+        'duration_ns UInt64 CODEC(T64, ZSTD(1))',
+        'trace_id String CODEC(ZSTD(1))',
+        'span_id String CODEC(ZSTD(1))',
+        'parent_span_id String CODEC(ZSTD(1))',
+        'trace_state String CODEC(ZSTD(1))',
+        'flags UInt32 CODEC(ZSTD(1))',
+        'name LowCardinality(String) CODEC(ZSTD(1))',
+        'kind UInt8 CODEC(ZSTD(1))',
+        ...RESOURCE_AND_SCOPE,
+        attrMap('attributes'),
+        'dropped_attributes UInt32 CODEC(ZSTD(1))',
+        'status_code UInt8 CODEC(ZSTD(1))',
+        'status_message String CODEC(ZSTD(1))',
+        'events_time_unix_nano Array(UInt64) CODEC(ZSTD(1))',
+        'events_name Array(LowCardinality(String)) CODEC(ZSTD(1))',
+        'events_attributes Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1))',
+        'events_attributes_types Array(Map(LowCardinality(String), LowCardinality(String))) CODEC(ZSTD(1))',
+        'events_dropped_attributes Array(UInt32) CODEC(ZSTD(1))',
+        'dropped_events UInt32 CODEC(ZSTD(1))',
+        'links_trace_id Array(String) CODEC(ZSTD(1))',
+        'links_span_id Array(String) CODEC(ZSTD(1))',
+        'links_trace_state Array(String) CODEC(ZSTD(1))',
+        'links_attributes Array(Map(LowCardinality(String), String)) CODEC(ZSTD(1))',
+        'links_attributes_types Array(Map(LowCardinality(String), LowCardinality(String))) CODEC(ZSTD(1))',
+        'links_dropped_attributes Array(UInt32) CODEC(ZSTD(1))',
+        'links_flags Array(UInt32) CODEC(ZSTD(1))',
+        'dropped_links UInt32 CODEC(ZSTD(1))',
+        'schema_url LowCardinality(String) CODEC(ZSTD(1))',
+      ],
+      indexes: [
+        'INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1',
+        'INDEX idx_duration duration_ns TYPE minmax GRANULARITY 1',
+        ...MAP_INDEXES,
+      ],
+      // Service/operation/time search reads a narrow range; trace-by-id goes through trace_index.
+      orderBy: '(service_name, name, toDateTime(timestamp))',
+      ttl: true,
+    },
+    {
+      name: TABLES.traceIndex,
+      columns: [
+        'trace_id String CODEC(ZSTD(1))',
+        "timestamp DateTime64(9, 'UTC') CODEC(Delta, ZSTD(1))",
+        'end_time_unix_nano UInt64 CODEC(Delta, ZSTD(1))',
+      ],
+      indexes: [],
+      orderBy: '(trace_id, timestamp)',
+      ttl: true,
+    },
+    {
+      name: TABLES.logs,
+      columns: [
+        "timestamp DateTime64(9, 'UTC') CODEC(Delta, ZSTD(1))",
+        // 0 when the record had no time of its own and `timestamp` is the observed time.
+        'has_time UInt8 CODEC(ZSTD(1))',
+        'observed_time_unix_nano UInt64 CODEC(Delta, ZSTD(1))',
+        'trace_id String CODEC(ZSTD(1))',
+        'span_id String CODEC(ZSTD(1))',
+        'flags UInt32 CODEC(ZSTD(1))',
+        'severity_text LowCardinality(String) CODEC(ZSTD(1))',
+        'severity_number UInt8 CODEC(ZSTD(1))',
+        'event_name LowCardinality(String) CODEC(ZSTD(1))',
+        // The body as a string (see the attribute encoding) plus its kind ('' for a string).
+        'body String CODEC(ZSTD(1))',
+        'body_type LowCardinality(String) CODEC(ZSTD(1))',
+        ...RESOURCE_AND_SCOPE,
+        attrMap('attributes'),
+        'dropped_attributes UInt32 CODEC(ZSTD(1))',
+      ],
+      indexes: [
+        'INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1',
+        'INDEX idx_body lower(body) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1',
+        ...MAP_INDEXES,
+      ],
+      orderBy: '(service_name, toDateTime(timestamp))',
+      ttl: true,
+    },
+    {
+      name: TABLES.gaugeSum,
+      columns: [
+        ...metricCommon(),
+        'metric_type LowCardinality(String) CODEC(ZSTD(1))', // 'gauge' | 'sum'
+        'is_monotonic Bool CODEC(ZSTD(1))',
+        'value_double Nullable(Float64) CODEC(Gorilla, ZSTD(1))',
+        'value_int Nullable(Int64) CODEC(ZSTD(1))',
+        ...exemplarColumns(),
+      ],
+      indexes: [],
+      orderBy: '(metric_name, series_id, toDateTime(timestamp))',
+      ttl: true,
+    },
+    {
+      name: TABLES.histogram,
+      columns: [
+        ...metricCommon(),
+        'count UInt64 CODEC(Delta, ZSTD(1))',
+        'sum Nullable(Float64) CODEC(ZSTD(1))',
+        'min Nullable(Float64) CODEC(ZSTD(1))',
+        'max Nullable(Float64) CODEC(ZSTD(1))',
+        'bucket_counts Array(UInt64) CODEC(ZSTD(1))',
+        'explicit_bounds Array(Float64) CODEC(ZSTD(1))',
+        ...exemplarColumns(),
+      ],
+      indexes: [],
+      orderBy: '(metric_name, series_id, toDateTime(timestamp))',
+      ttl: true,
+    },
+    {
+      name: TABLES.expHistogram,
+      columns: [
+        ...metricCommon(),
+        'count UInt64 CODEC(Delta, ZSTD(1))',
+        'sum Nullable(Float64) CODEC(ZSTD(1))',
+        'min Nullable(Float64) CODEC(ZSTD(1))',
+        'max Nullable(Float64) CODEC(ZSTD(1))',
+        'scale Int32 CODEC(ZSTD(1))',
+        'zero_count UInt64 CODEC(ZSTD(1))',
+        'zero_threshold Float64 CODEC(ZSTD(1))',
+        'positive_offset Int32 CODEC(ZSTD(1))',
+        'positive_bucket_counts Array(UInt64) CODEC(ZSTD(1))',
+        'negative_offset Int32 CODEC(ZSTD(1))',
+        'negative_bucket_counts Array(UInt64) CODEC(ZSTD(1))',
+        ...exemplarColumns(),
+      ],
+      indexes: [],
+      orderBy: '(metric_name, series_id, toDateTime(timestamp))',
+      ttl: true,
+    },
+    {
+      name: TABLES.summary,
+      columns: [
+        ...metricCommon(),
+        'count UInt64 CODEC(Delta, ZSTD(1))',
+        'sum Float64 CODEC(ZSTD(1))',
+        'quantiles Array(Float64) CODEC(ZSTD(1))',
+        'quantile_values Array(Float64) CODEC(ZSTD(1))',
+      ],
+      indexes: [],
+      orderBy: '(metric_name, series_id, toDateTime(timestamp))',
+      ttl: true,
+    },
+  ];
+}
+
+function body(t: TableDef): string {
+  return `(\n  ${[...t.columns, ...t.indexes].join(',\n  ')}\n)`;
+}
+
+function tail(t: TableDef, o: SchemaOptions): string {
+  // ttl_only_drop_parts: with daily partitions whole parts expire together, so dropping them is
+  // free instead of rewriting them in a TTL merge.
+  return (
+    `PARTITION BY toDate(timestamp)\nORDER BY ${t.orderBy}\n` +
+    (t.ttl ? `TTL toDate(timestamp) + INTERVAL ${o.retentionDays} DAY\n` : '') +
+    'SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1'
+  );
+}
+
+function traceIndexView(db: string, target: string, onCluster: string): string {
+  return (
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.trace_index_mv${onCluster} TO ${db}.${target} AS\n` +
+    `SELECT trace_id, timestamp, end_time_unix_nano FROM ${db}.${TABLES.spans}${onCluster ? '_local' : ''}`
+  );
+}
+
+/** DDL for a single node (embedded chDB or one server), in execution order; idempotent. */
+export function singleNodeDDL(o: SchemaOptions): string[] {
+  checkOptions(o);
+  const db = o.database;
+  const out = [`CREATE DATABASE IF NOT EXISTS ${db}`];
+  for (const t of tableDefs()) {
+    out.push(`CREATE TABLE IF NOT EXISTS ${db}.${t.name} ${body(t)}\nENGINE = MergeTree\n${tail(t, o)}`);
+  }
+  out.push(traceIndexView(db, TABLES.traceIndex, ''));
+  return out;
+}
+
+/**
+ * DDL for a ClickHouse cluster: `<table>_local` ReplicatedMergeTree tables on every node plus
+ * `Distributed` tables with the plain names, so queries.ts runs unchanged. Spans and the trace
+ * index shard by trace id (a trace lives on one shard); logs and metrics shard randomly.
+ */
+export function clusterDDL(o: ClusterOptions): string[] {
+  checkOptions(o);
+  assertIdentifier(o.cluster, 'cluster name');
+  const db = o.database;
+  const oc = ` ON CLUSTER ${o.cluster}`;
+  const out = [`CREATE DATABASE IF NOT EXISTS ${db}${oc}`];
+  for (const t of tableDefs()) {
+    const local = `${t.name}_local`;
+    out.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.${local}${oc} ${body(t)}\n` +
+        `ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/${db}/${local}', '{replica}')\n${tail(t, o)}`,
+    );
+    const shardKey =
+      t.name === TABLES.spans || t.name === TABLES.traceIndex ? 'cityHash64(trace_id)' : 'rand()';
+    out.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.${t.name}${oc} AS ${db}.${local}\n` +
+        `ENGINE = Distributed(${o.cluster}, ${db}, ${local}, ${shardKey})`,
+    );
+  }
+  out.push(traceIndexView(db, `${TABLES.traceIndex}_local`, oc));
+  return out;
+}
