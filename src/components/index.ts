@@ -25,6 +25,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     otlp: () => f(import('./exporters/otlp/factory.ts')),
     otlphttp: () => f(import('./exporters/otlphttp/factory.ts')),
     debug: () => f(import('./exporters/debug/factory.ts')),
+    storage: () => f(import('./exporters/storage/factory.ts')),
   },
   extension: {
     health_check: () => f(import('./extensions/health_check/factory.ts')),

@@ -69,11 +69,14 @@ export function defaultConfig(
       );
     }
   } else {
-    exporters = { debug: { verbosity: 'basic' } };
-    exporterId = 'debug';
-    notes.push(
-      `the ${role} role does not store data yet (storage, query API and UI are still being built): it receives OTLP on 4317/4318 and summarises what arrives in the log`,
-    );
+    // backend, up: OTLP in, stored in ClickHouse (embedded chDB under the data directory unless
+    // --clickhouse-url names a server), queried through the REST API (service.backend.api).
+    exporters = { storage: flags.clickhouseUrl ? { endpoint: flags.clickhouseUrl } : {} };
+    exporterId = 'storage';
+    if (role === 'up')
+      notes.push(
+        'the up role runs the backend only for now (the agent features and the UI are still being built)',
+      );
   }
 
   return {

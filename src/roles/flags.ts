@@ -37,7 +37,15 @@ export function applyFlags(raw: Obj, flags: RoleFlags): Obj {
   if (flags.clusterName) obj(service, 'kubernetes').cluster_name = flags.clusterName;
   if (flags.nodeName) obj(service, 'kubernetes').node_name = flags.nodeName;
   if (flags.rootPath) obj(service, 'host').root_path = flags.rootPath;
-  if (flags.clickhouseUrl) obj(service, 'backend').clickhouse_url = flags.clickhouseUrl;
+  if (flags.clickhouseUrl) {
+    obj(service, 'backend').clickhouse_url = flags.clickhouseUrl;
+    // Every storage exporter writes to that server.
+    const exporters = obj(raw, 'exporters');
+    for (const [id, e] of Object.entries(exporters)) {
+      if (id.split('/')[0] !== 'storage') continue;
+      exporters[id] = { ...(e && typeof e === 'object' ? (e as Obj) : {}), endpoint: flags.clickhouseUrl };
+    }
+  }
   if (flags.apiAddress) obj(obj(service, 'backend'), 'api').address = flags.apiAddress;
   if (flags.uiAddress) obj(obj(service, 'backend'), 'ui').address = flags.uiAddress;
   if (flags.healthAddress) {

@@ -4,8 +4,12 @@ import { Service } from '../pipeline/service.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import type { Role } from './defaults.ts';
+import type { BackendApi } from './backend-api.ts';
 import type { RoleFlags } from './flags.ts';
 import { loadRoleConfig } from './load.ts';
+
+/** Roles that serve the REST API over their storage. */
+const API_ROLES: readonly Role[] = ['backend', 'up'];
 
 export const ROLE_SUMMARY: Record<Role, string> = {
   agent: 'per-node collector: OTLP in, enrich, durable export',
@@ -30,6 +34,14 @@ export async function runRole(role: Role, flags: RoleFlags): Promise<number> {
   }
 
   const service = new Service(rc.resolved, { logger });
+  let api: BackendApi | undefined;
+  // The API goes first (no reads against a storage being closed), then the pipelines flush.
+  const stopAll = async (): Promise<void> => {
+    await api
+      ?.close()
+      .catch((e: Error) => logger.warn({ error: e.message }, 'REST API did not close cleanly'));
+    await service.shutdown();
+  };
   let signals = 0;
   let resolveStop!: () => void;
   const stopped = new Promise<void>((r) => (resolveStop = r));
@@ -40,15 +52,26 @@ export async function runRole(role: Role, flags: RoleFlags): Promise<number> {
       process.exit(130);
     }
     logger.info(`${sig} received: stopping gracefully (send it again to exit at once)`);
-    service.shutdown().then(resolveStop, resolveStop);
+    stopAll().then(resolveStop, resolveStop);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
+    // A failed start stops what had started by itself.
     await service.start();
   } catch (err) {
     logger.fatal((err as Error).message);
     return 1;
+  }
+  if (API_ROLES.includes(role) && signals === 0) {
+    try {
+      const { startBackendApi } = await import('./backend-api.ts');
+      api = await startBackendApi(rc.resolved, logger);
+    } catch (err) {
+      logger.fatal((err as Error).message);
+      await service.shutdown();
+      return 1;
+    }
   }
   await stopped;
   process.off('SIGTERM', onSignal);

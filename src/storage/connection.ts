@@ -21,10 +21,29 @@ export interface StorageOptions {
   retentionDays?: number;
 }
 
+/** Text formats chDB's raw insert accepts (see chdb's RawInsertFormat). */
+export type RawInsertFormat = 'JSONEachRow' | 'TabSeparated';
+
+interface ChdbRawConnection {
+  chdb: {
+    rawInsert(p: {
+      table: string;
+      values: Buffer;
+      format: RawInsertFormat;
+      settings?: Record<string, string | number | boolean>;
+    }): Promise<unknown>;
+  };
+}
+
 export interface Storage {
   readonly client: ClickHouseClient;
   readonly database: string;
   readonly kind: 'chdb' | 'server';
+  /**
+   * Embedded chDB only: hands an INSERT payload to the engine as bytes (no UTF-8 string round
+   * trip, no SQL text concatenation); resolves once the rows are committed. Undefined for a server.
+   */
+  readonly rawInsert?: (table: string, format: RawInsertFormat, body: Buffer) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +72,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
   const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
   let client: ClickHouseClient;
   let kind: Storage['kind'];
+  let rawInsert: Storage['rawInsert'];
   if (opts.url !== undefined) {
     client = createClient({
       url: opts.url,
@@ -81,6 +101,12 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     }
     client = createClient({ connection } as Parameters<typeof createClient>[0]);
     kind = 'chdb';
+    const raw = (connection as Partial<ChdbRawConnection>).chdb;
+    if (raw !== undefined && typeof raw.rawInsert === 'function') {
+      rawInsert = async (table, format, body) => {
+        await raw.rawInsert({ table, values: body, format });
+      };
+    }
   }
   try {
     for (const sql of singleNodeDDL({ database, retentionDays })) await client.command({ query: sql });
@@ -93,6 +119,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     client,
     database,
     kind,
+    ...(rawInsert !== undefined ? { rawInsert } : {}),
     async close() {
       if (closed) return;
       closed = true;

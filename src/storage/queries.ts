@@ -1,102 +1,31 @@
 // Query SQL of the storage, in one place. User input only ever travels as ClickHouse query
 // parameters ({name:Type}); identifiers spliced into SQL come from schema.ts or are validated.
 // Inputs are checked before any SQL runs, so a bad request fails with a clear message.
-import type { KeyValue, Resource, InstrumentationScope } from '../model/common.ts';
 import type { Span } from '../model/traces.ts';
-import { decodeAttributes, fromHex } from './attributes.ts';
+import { fromHex } from './attributes.ts';
 import type { Storage } from './connection.ts';
+import {
+  GROUP_COLS,
+  QueryError,
+  arrAttrCols,
+  arrAttrs,
+  attrCols,
+  attrs,
+  checkBoundedRange,
+  checkLimit,
+  checkRange,
+  checkTime,
+  checkTraceId,
+  group,
+  n,
+  rows,
+  s,
+} from './read-common.ts';
+import type { Row, StoredGroup } from './read-common.ts';
 import { TABLES } from './schema.ts';
 
-const HEX32 = /^[0-9a-f]{32}$/;
-const MAX_LIMIT = 10_000;
-
-export class QueryError extends Error {}
-
-function checkTraceId(id: string): string {
-  const lower = id.toLowerCase();
-  if (!HEX32.test(lower))
-    throw new QueryError(`invalid trace id ${JSON.stringify(id)}: expected 32 hex digits`);
-  return lower;
-}
-
-function checkLimit(limit: number | undefined, dflt: number): number {
-  const l = limit ?? dflt;
-  if (!Number.isInteger(l) || l < 1 || l > MAX_LIMIT)
-    throw new QueryError(`invalid limit ${l}: expected 1..${MAX_LIMIT}`);
-  return l;
-}
-
-function checkTime(ns: bigint | undefined, what: string): bigint | undefined {
-  if (ns === undefined) return undefined;
-  if (typeof ns !== 'bigint' || ns < 0n || ns >= 2n ** 63n)
-    throw new QueryError(`invalid ${what}: expected nanoseconds as a bigint in [0, 2^63)`);
-  return ns;
-}
-
-async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await storage.client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
-}
-
-// Attribute maps come back as key/value arrays so their order survives JSON parsing.
-const attrCols = (c: string, alias = c): string =>
-  `mapKeys(${c}) AS ${alias}_k, mapValues(${c}) AS ${alias}_v, mapKeys(${c}_types) AS ${alias}_tk, mapValues(${c}_types) AS ${alias}_tv`;
-const arrAttrCols = (c: string): string =>
-  `arrayMap(m -> mapKeys(m), ${c}) AS ${c}_k, arrayMap(m -> mapValues(m), ${c}) AS ${c}_v, ` +
-  `arrayMap(m -> mapKeys(m), ${c}_types) AS ${c}_tk, arrayMap(m -> mapValues(m), ${c}_types) AS ${c}_tv`;
-
-type Row = Record<string, unknown>;
-const s = (r: Row, k: string): string => r[k] as string;
-const n = (r: Row, k: string): number => Number(r[k]);
-const attrs = (r: Row, a: string): KeyValue[] =>
-  decodeAttributes(
-    r[`${a}_k`] as string[],
-    r[`${a}_v`] as string[],
-    r[`${a}_tk`] as string[],
-    r[`${a}_tv`] as string[],
-  );
-const arrAttrs = (r: Row, a: string, i: number): KeyValue[] =>
-  decodeAttributes(
-    (r[`${a}_k`] as string[][])[i]!,
-    (r[`${a}_v`] as string[][])[i]!,
-    (r[`${a}_tk`] as string[][])[i]!,
-    (r[`${a}_tv`] as string[][])[i]!,
-  );
-
-const GROUP_COLS = [
-  attrCols('resource_attributes'),
-  'resource_dropped_attributes',
-  'resource_schema_url',
-  'scope_name',
-  'scope_version',
-  attrCols('scope_attributes'),
-  'scope_dropped_attributes',
-  'scope_schema_url',
-].join(', ');
-
-export interface StoredGroup {
-  resource: Resource;
-  resourceSchemaUrl: string;
-  scope: InstrumentationScope;
-  scopeSchemaUrl: string;
-}
-
-function group(r: Row): StoredGroup {
-  return {
-    resource: {
-      attributes: attrs(r, 'resource_attributes'),
-      droppedAttributesCount: n(r, 'resource_dropped_attributes'),
-    },
-    resourceSchemaUrl: s(r, 'resource_schema_url'),
-    scope: {
-      name: s(r, 'scope_name'),
-      version: s(r, 'scope_version'),
-      attributes: attrs(r, 'scope_attributes'),
-      droppedAttributesCount: n(r, 'scope_dropped_attributes'),
-    },
-    scopeSchemaUrl: s(r, 'scope_schema_url'),
-  };
-}
+export { QueryError };
+export type { StoredGroup };
 
 export interface StoredSpan extends StoredGroup {
   span: Span;
@@ -208,12 +137,6 @@ export interface TraceSummary {
 
 const MAX_FILTERS = 32;
 
-function checkRange(startNs: bigint, endNs: bigint): void {
-  checkTime(startNs, 'startNs');
-  checkTime(endNs, 'endNs');
-  if (endNs < startNs) throw new QueryError('invalid time range: endNs < startNs');
-}
-
 /**
  * Traces with at least one span matching every filter, newest first. The summary covers the
  * whole trace within the time range.
@@ -314,4 +237,50 @@ export async function servicesSummary(
       p99Ns: q[2]!,
     };
   });
+}
+
+// Logs and metrics read paths live in their own files; re-exported so callers have one module.
+export { allLogs, searchLogs, textTokens } from './logs-queries.ts';
+export type { LogSearch, LogSearchResult, StoredLog } from './logs-queries.ts';
+export { allMetricPoints } from './metrics-read.ts';
+export type { StoredMetricPoint } from './metrics-read.ts';
+export { labelNames, labelValues, metricNames, metricSeries, rangeQuery } from './metrics-queries.ts';
+export type { Matcher, Range, RangeFn, RangeQuery, RangeSeries, Series } from './metrics-queries.ts';
+
+export interface DependencyEdge {
+  parent: string;
+  child: string;
+  /** Child spans (calls) whose parent span belongs to another service. */
+  calls: number;
+  /** Of those, the ones with status ERROR. */
+  errors: number;
+}
+
+/**
+ * The service graph: an edge for every pair of services where a span of `child` has its parent
+ * span in `parent` (same trace, both spans starting in the range, at most 32 days wide).
+ */
+export async function dependencies(
+  storage: Storage,
+  q: { start: bigint; end: bigint },
+): Promise<DependencyEdge[]> {
+  checkBoundedRange(q.start, q.end);
+  const db = storage.database;
+  const inRange =
+    'timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})';
+  const sql = `
+    SELECT p.service_name AS parent, c.service_name AS child, count() AS calls,
+      countIf(c.status_code = 2) AS errors
+    FROM (SELECT trace_id, parent_span_id, service_name, status_code FROM ${db}.${TABLES.spans}
+          WHERE ${inRange} AND parent_span_id != '') AS c
+    INNER JOIN (SELECT trace_id, span_id, service_name FROM ${db}.${TABLES.spans} WHERE ${inRange}) AS p
+      ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id
+    WHERE p.service_name != c.service_name
+    GROUP BY parent, child ORDER BY parent, child`;
+  return (await rows<Row>(storage, sql, { start: String(q.start), end: String(q.end) })).map((r) => ({
+    parent: s(r, 'parent'),
+    child: s(r, 'child'),
+    calls: n(r, 'calls'),
+    errors: n(r, 'errors'),
+  }));
 }

@@ -1,0 +1,298 @@
+// The REST API against an embedded store filled through insertTraces, via fastify's inject
+// (plus one real listen). A failing fake storage checks the 503 path.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
+import type { TracesData, Span } from '../model/traces.ts';
+import { ChdbUnavailableError } from '../storage/connection.ts';
+import type { Storage } from '../storage/connection.ts';
+import { acquireStorage, type StorageLease } from '../storage/shared.ts';
+import { insertTraces } from '../storage/writer.ts';
+import { silentLogger } from '../telemetry/logger.ts';
+import { buildApi, startApi } from './server.ts';
+
+const NOW = 1_750_000_000_000_000_000n; // 2025-06-15T15:06:40Z
+const MS = 1_000_000n;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+// Four traces from 'api' (server root + client child to 'db'); trace i lasts (i+1)*10 ms,
+// starts i seconds after NOW-1min; trace 3 fails.
+function data(): TracesData {
+  const spans: Span[] = [];
+  for (let i = 0; i < 4; i++) {
+    const start = NOW - 60_000n * MS + BigInt(i) * 1000n * MS;
+    spans.push({
+      ...defaultSpan(),
+      traceId: bytes(16, 10 + i),
+      spanId: bytes(8, 20 + i),
+      name: 'GET /items',
+      kind: 2,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + BigInt(i + 1) * 10n * MS,
+      attributes: [
+        { key: 'http.method', value: { stringValue: i % 2 ? 'POST' : 'GET' } },
+        { key: 'retries', value: { intValue: 9_007_199_254_740_993n } },
+        { key: 'ratio', value: { doubleValue: 0.5 } },
+      ],
+      events: [
+        {
+          timeUnixNano: start + MS,
+          name: 'cache miss',
+          attributes: [{ key: 'k', value: { boolValue: true } }],
+          droppedAttributesCount: 0,
+        },
+      ],
+      status: i === 3 ? { code: 2, message: 'boom' } : { code: 0, message: '' },
+    });
+  }
+  const group = (service: string, s: Span[]) => ({
+    resource: {
+      attributes: [{ key: 'service.name', value: { stringValue: service } }],
+      droppedAttributesCount: 0,
+    },
+    schemaUrl: '',
+    scopeSpans: [
+      {
+        scope: { name: 'lib', version: '1', attributes: [], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        spans: s,
+      },
+    ],
+  });
+  const children: Span[] = spans.map((p, i) => ({
+    ...defaultSpan(),
+    traceId: p.traceId,
+    spanId: bytes(8, 40 + i),
+    parentSpanId: p.spanId,
+    name: 'SELECT',
+    kind: 3,
+    startTimeUnixNano: p.startTimeUnixNano + MS,
+    endTimeUnixNano: p.startTimeUnixNano + 2n * MS,
+  }));
+  return { resourceSpans: [group('api', spans), group('db', children)] };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wc-api-'));
+let lease: StorageLease | undefined;
+let unavailable = '';
+let app: FastifyInstance | undefined;
+let secured: FastifyInstance | undefined;
+
+before(async () => {
+  try {
+    lease = await acquireStorage({ dataDir: dir, retentionDays: 36_500 });
+  } catch (e) {
+    if (!(e instanceof ChdbUnavailableError)) throw e;
+    unavailable = e.message;
+    return;
+  }
+  await insertTraces(lease.storage, data());
+  app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
+  secured = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW, token: 's3cret' });
+});
+after(async () => {
+  await app?.close();
+  await secured?.close();
+  await lease?.release();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function get(url: string, headers: Record<string, string> = {}, a = app) {
+  const res = await a!.inject({ method: 'GET', url, headers });
+  return {
+    status: res.statusCode,
+    body: res.json() as Record<string, unknown> & { error?: { code: string; message: string } },
+  };
+}
+
+describe('with a filled embedded store', () => {
+  test('GET /health reports the storage', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const r = await get('/health');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, {
+      status: 'ok',
+      storage: { status: 'ok', kind: 'chdb', database: 'watchingcat' },
+    });
+  });
+
+  test('GET /api/v1/traces/{id}: every span, exact ids, times, attributes, events, status', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const d = data();
+    const parent = d.resourceSpans[0]!.scopeSpans[0]!.spans[3]!;
+    const r = await get(`/api/v1/traces/${hex(parent.traceId).toUpperCase()}`);
+    assert.equal(r.status, 200);
+    const spans = r.body['spans'] as Array<Record<string, unknown>>;
+    assert.equal(r.body['traceId'], hex(parent.traceId));
+    assert.deepEqual(
+      spans.map((s) => s['name']),
+      ['GET /items', 'SELECT'],
+    );
+    const s = spans[0]!;
+    assert.equal(s['spanId'], hex(parent.spanId));
+    assert.equal(s['parentSpanId'], '');
+    assert.equal(s['startTimeUnixNano'], String(parent.startTimeUnixNano));
+    assert.equal(s['endTimeUnixNano'], String(parent.endTimeUnixNano));
+    assert.equal(s['durationNano'], String(40n * MS));
+    assert.equal(s['service'], 'api');
+    assert.deepEqual(s['attributes'], [
+      { key: 'http.method', value: { stringValue: 'POST' } },
+      { key: 'retries', value: { intValue: '9007199254740993' } },
+      { key: 'ratio', value: { doubleValue: 0.5 } },
+    ]);
+    assert.deepEqual(s['events'], [
+      {
+        timeUnixNano: String(parent.startTimeUnixNano + MS),
+        name: 'cache miss',
+        attributes: [{ key: 'k', value: { boolValue: true } }],
+        droppedAttributesCount: 0,
+      },
+    ]);
+    assert.deepEqual(s['status'], { code: 2, message: 'boom' });
+    assert.equal(spans[1]!['parentSpanId'], hex(parent.spanId));
+    assert.equal(spans[1]!['service'], 'db');
+  });
+
+  test('an unknown trace is 404, a malformed id 400', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const missing = await get(`/api/v1/traces/${'0'.repeat(31)}1`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error!.code, 'not_found');
+    const bad = await get('/api/v1/traces/xyz');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error!.message, /traceId/);
+  });
+
+  test('GET /api/v1/traces filters by service, operation, attributes, duration and limits', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const ids = async (qs: string) => {
+      const r = await get(`/api/v1/traces?${qs}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return (r.body['traces'] as Array<{ traceId: string }>).map((x) => x.traceId);
+    };
+    const tid = (i: number) => hex(bytes(16, 10 + i));
+    assert.deepEqual(await ids('service=api'), [3, 2, 1, 0].map(tid), 'newest first');
+    assert.deepEqual(await ids('service=nobody'), []);
+    assert.deepEqual(await ids('service=db&operation=SELECT&limit=2'), [3, 2].map(tid));
+    assert.deepEqual(await ids('attr.http.method=POST'), [3, 1].map(tid));
+    assert.deepEqual(await ids(`tags=${encodeURIComponent('{"http.method":"GET"}')}`), [2, 0].map(tid));
+    assert.deepEqual(await ids('service=api&minDuration=25ms&maxDuration=35000000'), [tid(2)]);
+    // RFC 3339 with nanoseconds and Unix ns: a range holding only traces 1 and 2.
+    const start = new Date(Number((NOW - 59_000n * MS) / MS)).toISOString();
+    assert.deepEqual(await ids(`start=${start}&end=${NOW - 57_500n * MS}`), [2, 1].map(tid));
+    const r = await get('/api/v1/traces?service=api&limit=1');
+    const t3 = (r.body['traces'] as Array<Record<string, unknown>>)[0]!;
+    assert.deepEqual(t3, {
+      traceId: tid(3),
+      startTimeUnixNano: String(NOW - 57_000n * MS),
+      durationNano: String(40n * MS),
+      spanCount: 2,
+      errorCount: 1,
+      rootService: 'api',
+      rootName: 'GET /items',
+    });
+  });
+
+  test('bad parameters are 400 naming the parameter', async (t) => {
+    if (!app) return t.skip(unavailable);
+    for (const [qs, name] of [
+      ['start=yesterday', 'start'],
+      ['end=2024-13-45T00:00:00Z', 'end'],
+      ['limit=0', 'limit'],
+      ['limit=100000', 'limit'],
+      ['minDuration=fast', 'minDuration'],
+      ['minDuration=2s&maxDuration=1s', 'maxDuration'],
+      ['start=0&end=1750000000000000000', 'start'], // more than 31 days
+      ['start=2&end=1', 'end'],
+      ['tags=[1]', 'tags'],
+      ['service=a&service=b', 'service'],
+    ]) {
+      const r = await get(`/api/v1/traces?${qs}`);
+      assert.equal(r.status, 400, qs);
+      assert.equal(r.body.error!.code, 'bad_request');
+      assert.match(r.body.error!.message, new RegExp(`parameter ${name}\\b`), qs);
+    }
+  });
+
+  test('GET /api/v1/services: rate, error rate and latency of server spans', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const r = await get(`/api/v1/services?start=${NOW - 60_000n * MS}&end=${NOW}`);
+    assert.equal(r.status, 200);
+    const services = r.body['services'] as Array<Record<string, unknown>>;
+    assert.equal(services.length, 1, 'db only has client spans');
+    const api = services[0]!;
+    assert.equal(api['name'], 'api');
+    assert.equal(api['spans'], 4);
+    assert.equal(api['errorRate'], 0.25);
+    assert.ok(Math.abs((api['requestRate'] as number) - 4 / 60) < 1e-9);
+    const lat = api['latency'] as Record<string, number>;
+    assert.ok(lat['p50Nano']! >= 20e6 && lat['p50Nano']! <= 30e6, JSON.stringify(lat));
+    assert.ok(lat['p99Nano']! <= 40e6 && lat['p99Nano']! >= 39e6, JSON.stringify(lat));
+  });
+
+  test('a bearer token guards everything but /health', async (t) => {
+    if (!secured) return t.skip(unavailable);
+    const no = await get('/api/v1/services', {}, secured);
+    assert.equal(no.status, 401);
+    assert.equal(no.body.error!.code, 'unauthorized');
+    assert.equal((await get('/api/v1/services', { authorization: 'Bearer wrong' }, secured)).status, 401);
+    assert.equal((await get('/api/v1/services', { authorization: 'Bearer s3cret' }, secured)).status, 200);
+    assert.equal((await get('/health', {}, secured)).status, 200);
+  });
+
+  test('openapi.json describes the endpoints; unknown routes are 404 in the error shape', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const r = await get('/api/v1/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.body['openapi'], '3.0.3');
+    assert.deepEqual(Object.keys(r.body['paths'] as object).sort(), [
+      '/api/v1/openapi.json',
+      '/api/v1/services',
+      '/api/v1/traces',
+      '/api/v1/traces/{traceId}',
+      '/health',
+    ]);
+    const nf = await get('/api/v1/nope');
+    assert.equal(nf.status, 404);
+    assert.equal(nf.body.error!.code, 'not_found');
+  });
+
+  test('startApi listens on a real port and closes', async (t) => {
+    if (!lease) return t.skip(unavailable);
+    const api = await startApi({ address: '127.0.0.1:0', storage: lease.storage, logger: silentLogger() });
+    try {
+      const res = await fetch(`${api.url}/health`);
+      assert.equal(res.status, 200);
+    } finally {
+      await api.close();
+    }
+    await assert.rejects(fetch(`${api.url}/health`));
+  });
+});
+
+test('a failing storage answers 503 in the error shape, never crashes', async () => {
+  const failing = {
+    kind: 'server',
+    database: 'watchingcat',
+    client: { query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:8123')) },
+    close: async () => {},
+  } as unknown as Storage;
+  const a = buildApi({ storage: failing, logger: silentLogger() });
+  try {
+    const h = await get('/health', {}, a);
+    assert.equal(h.status, 503);
+    assert.equal(h.body['status'], 'unavailable');
+    for (const url of ['/api/v1/services', '/api/v1/traces', `/api/v1/traces/${'a'.repeat(32)}`]) {
+      const r = await get(url, {}, a);
+      assert.equal(r.status, 503, url);
+      assert.equal(r.body.error!.code, 'storage_unavailable');
+      assert.match(r.body.error!.message, /ECONNREFUSED/);
+    }
+  } finally {
+    await a.close();
+  }
+});

@@ -1,0 +1,263 @@
+// Prometheus-style metric queries over stored points: names, labels, series and range queries.
+//
+// Contracts:
+// - A series' labels are its resource attributes overlaid with its point attributes (a point
+//   attribute wins over a resource attribute of the same key), values as stored (attributes.ts).
+// - A matcher on an absent label sees '' (as in Prometheus). Regex matchers are RE2, anchored.
+// - rangeQuery reads gauge and sum points (metrics_number); a point's value is its double or its
+//   int converted to Float64. Step buckets are [start + i*step, start + (i+1)*step) and a bucket
+//   is reported at its start time in milliseconds.
+import type { Storage } from './connection.ts';
+import { QueryError, checkBoundedRange, checkLimit, checkString, rows } from './read-common.ts';
+import type { Row } from './read-common.ts';
+import { METRIC_TABLES, TABLES } from './schema.ts';
+
+export interface Matcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface Range {
+  /** Nanoseconds since the epoch, inclusive; at most MAX_RANGE_NS apart. */
+  start: bigint;
+  end: bigint;
+}
+
+const LABELS = 'mapUpdate(resource_attributes, attributes)';
+const MAX_MATCHERS = 32;
+const MAX_SERIES = 10_000;
+const MAX_POINTS_PER_SERIES = 11_000;
+
+/** The metric tables' common columns, as one source (names, labels and series span all types). */
+function allPoints(db: string): string {
+  return (
+    '(' +
+    METRIC_TABLES.map(
+      (t) =>
+        `SELECT metric_name, timestamp, series_id, ${LABELS} AS labels FROM ${db}.${t}
+         WHERE timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
+    ).join(' UNION ALL ') +
+    ')'
+  );
+}
+
+function defaultRange(r: Partial<Range> | undefined): Range {
+  // Without a range: the last day, the common "what is there now" question.
+  const end = r?.end ?? BigInt(Date.now()) * 1_000_000n;
+  const start = r?.start ?? end - 86_400_000_000_000n;
+  checkBoundedRange(start, end);
+  return { start, end };
+}
+
+function checkMetric(metric: string): string {
+  const m = checkString(metric, 'metric', 255);
+  if (m === '') throw new QueryError('invalid metric: expected a metric name');
+  return m;
+}
+
+/** SQL conditions for the matchers on `labelsExpr`, adding their parameters to `params`. */
+function matcherSql(
+  matchers: readonly Matcher[],
+  labelsExpr: string,
+  params: Record<string, unknown>,
+): string[] {
+  if (!Array.isArray(matchers)) throw new QueryError('invalid matchers: expected an array');
+  if (matchers.length > MAX_MATCHERS) throw new QueryError(`invalid matchers: more than ${MAX_MATCHERS}`);
+  return matchers.map((m, i) => {
+    params[`ml${i}`] = checkString(m.label, `matchers[${i}].label`, 255);
+    const v = checkString(m.value, `matchers[${i}].value`);
+    const label = `${labelsExpr}[{ml${i}:String}]`;
+    switch (m.op) {
+      case '=':
+      case '!=':
+        params[`mv${i}`] = v;
+        return `${label} ${m.op} {mv${i}:String}`;
+      case '=~':
+      case '!~':
+        // Anchored like PromQL; the pattern travels as a parameter (a constant for match()).
+        params[`mv${i}`] = `^(?:${v})$`;
+        return `${m.op === '!~' ? 'NOT ' : ''}match(${label}, {mv${i}:String})`;
+      default:
+        throw new QueryError(
+          `invalid matchers[${i}].op ${JSON.stringify((m as { op: unknown }).op)}: expected =, !=, =~ or !~`,
+        );
+    }
+  });
+}
+
+/** Metric names with points in the range, sorted; `match` is a case-insensitive substring. */
+export async function metricNames(
+  storage: Storage,
+  q: Partial<Range> & { match?: string; limit?: number },
+): Promise<string[]> {
+  const { start, end } = defaultRange(q);
+  const limit = checkLimit(q.limit, MAX_SERIES);
+  const params: Record<string, unknown> = { start: String(start), end: String(end), limit };
+  let where = '';
+  if (q.match !== undefined && q.match !== '') {
+    params['match'] = checkString(q.match, 'match', 255);
+    where = 'WHERE positionCaseInsensitiveUTF8(metric_name, {match:String}) > 0';
+  }
+  const sql = `SELECT DISTINCT metric_name FROM ${allPoints(storage.database)} ${where}
+    ORDER BY metric_name LIMIT {limit:UInt32}`;
+  return (await rows<{ metric_name: string }>(storage, sql, params)).map((r) => r.metric_name);
+}
+
+/** Label names of a metric's series in the range (default: the last day), sorted. */
+export async function labelNames(
+  storage: Storage,
+  metric: string,
+  range?: Partial<Range>,
+): Promise<string[]> {
+  const { start, end } = defaultRange(range);
+  const sql = `SELECT DISTINCT arrayJoin(mapKeys(labels)) AS k FROM ${allPoints(storage.database)}
+    WHERE metric_name = {metric:String} ORDER BY k LIMIT ${MAX_SERIES}`;
+  const params = { start: String(start), end: String(end), metric: checkMetric(metric) };
+  return (await rows<{ k: string }>(storage, sql, params)).map((r) => r.k);
+}
+
+/** Values of one label across a metric's series in the range (default: the last day), sorted. */
+export async function labelValues(
+  storage: Storage,
+  metric: string,
+  label: string,
+  range?: Partial<Range>,
+): Promise<string[]> {
+  const { start, end } = defaultRange(range);
+  const sql = `SELECT DISTINCT labels[{label:String}] AS v FROM ${allPoints(storage.database)}
+    WHERE metric_name = {metric:String} AND mapContains(labels, {label:String}) ORDER BY v LIMIT ${MAX_SERIES}`;
+  const params = {
+    start: String(start),
+    end: String(end),
+    metric: checkMetric(metric),
+    label: checkString(label, 'label', 255),
+  };
+  return (await rows<{ v: string }>(storage, sql, params)).map((r) => r.v);
+}
+
+export interface Series {
+  labels: Record<string, string>;
+}
+
+/** The distinct series (label sets) of a metric matching every matcher, sorted by their labels. */
+export async function metricSeries(
+  storage: Storage,
+  metric: string,
+  matchers: readonly Matcher[],
+  range?: Partial<Range>,
+): Promise<Series[]> {
+  const { start, end } = defaultRange(range);
+  const params: Record<string, unknown> = {
+    start: String(start),
+    end: String(end),
+    metric: checkMetric(metric),
+  };
+  const where = ['metric_name = {metric:String}', ...matcherSql(matchers, 'labels', params)];
+  const sql = `SELECT any(labels) AS lbl FROM ${allPoints(storage.database)}
+    WHERE ${where.join(' AND ')} GROUP BY series_id ORDER BY toString(lbl) LIMIT ${MAX_SERIES}`;
+  return (await rows<{ lbl: Record<string, string> }>(storage, sql, params)).map((r) => ({ labels: r.lbl }));
+}
+
+export type RangeFn = 'raw' | 'rate' | 'sum' | 'avg' | 'max' | 'min';
+const FNS: readonly RangeFn[] = ['raw', 'rate', 'sum', 'avg', 'max', 'min'];
+
+export interface RangeQuery extends Range {
+  metric: string;
+  matchers: readonly Matcher[];
+  stepMs: number;
+  /**
+   * raw: every point of every series. rate: per-second increase of cumulative sums per step
+   * (a drop in value or a new start time is a reset: the new value counts as the increase;
+   * delta sums count their value), per series or summed per `by` group. sum/avg/max/min: over
+   * the series' last value in each step, per `by` group (all series together without `by`).
+   */
+  fn: RangeFn;
+  by?: readonly string[];
+}
+
+export interface RangeSeries {
+  labels: Record<string, string>;
+  /** [bucket start (raw: point time) in ms since the epoch, value], in time order. */
+  points: [number, number][];
+}
+
+export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<RangeSeries[]> {
+  checkBoundedRange(q.start, q.end);
+  if (!FNS.includes(q.fn))
+    throw new QueryError(`invalid fn ${JSON.stringify(q.fn)}: expected ${FNS.join(', ')}`);
+  if (!Number.isInteger(q.stepMs) || q.stepMs < 1)
+    throw new QueryError(`invalid stepMs ${q.stepMs}: expected a positive integer`);
+  const stepNs = BigInt(q.stepMs) * 1_000_000n;
+  if ((q.end - q.start) / stepNs + 1n > BigInt(MAX_POINTS_PER_SERIES))
+    throw new QueryError(`invalid stepMs ${q.stepMs}: more than ${MAX_POINTS_PER_SERIES} steps in the range`);
+  const by = q.by ?? [];
+  if (!Array.isArray(by) || by.length > MAX_MATCHERS)
+    throw new QueryError(`invalid by: expected at most ${MAX_MATCHERS} label names`);
+  by.forEach((l, i) => checkString(l, `by[${i}]`, 255));
+  const params: Record<string, unknown> = {
+    // rate looks one step back so the first bucket has a previous point to compare with.
+    from: String(q.fn === 'rate' && q.start >= stepNs ? q.start - stepNs : q.start),
+    start: String(q.start),
+    end: String(q.end),
+    step: String(stepNs),
+    metric: checkMetric(q.metric),
+    by,
+  };
+  const where = ['metric_name = {metric:String}', ...matcherSql(q.matchers, LABELS, params)];
+  const src = `SELECT series_id, ${LABELS} AS labels, toUnixTimestamp64Nano(timestamp) AS t,
+      start_time_unix_nano AS st, aggregation_temporality AS temp,
+      if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v
+    FROM ${storage.database}.${TABLES.gaugeSum}
+    WHERE ${where.join(' AND ')} AND (value_double IS NOT NULL OR value_int IS NOT NULL)
+      AND timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
+  const bucket = 'intDiv(t - {start:Int64}, {step:Int64})';
+  const groupKey = by.length > 0 ? 'arrayMap(k -> labels[k], {by:Array(String)})' : '[]';
+  let sql: string;
+  if (q.fn === 'raw') {
+    sql = `SELECT series_id, any(labels) AS lbl, groupArray((toString(t), v)) AS pts
+      FROM (SELECT * FROM (${src}) ORDER BY series_id, t) GROUP BY series_id ORDER BY toString(lbl)
+      LIMIT ${MAX_SERIES}`;
+  } else if (q.fn === 'rate') {
+    const inc = `SELECT series_id, labels, t, temp, v,
+        lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst, st, row_number() OVER w AS rn
+      FROM (${src}) WINDOW w AS (PARTITION BY series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    const perSeries = `SELECT series_id, any(labels) AS labels, ${bucket} AS b,
+        sum(if(temp = 1, v, if(v < pv OR st != pst, v, v - pv))) / ({step:Int64} / 1e9) AS val
+      FROM (${inc}) WHERE t >= {start:Int64} AND (temp = 1 OR rn > 1) GROUP BY series_id, b`;
+    sql =
+      by.length > 0
+        ? `SELECT ${groupKey} AS key, b, sum(val) AS val FROM (${perSeries}) GROUP BY key, b ORDER BY key, b`
+        : `SELECT series_id, any(labels) AS lbl, groupArray((toString(b), val)) AS pts
+           FROM (SELECT * FROM (${perSeries}) ORDER BY series_id, b) GROUP BY series_id ORDER BY toString(lbl)
+           LIMIT ${MAX_SERIES}`;
+  } else {
+    const last = `SELECT series_id, any(labels) AS labels, ${bucket} AS b, argMax(v, t) AS val
+      FROM (${src}) GROUP BY series_id, b`;
+    sql = `SELECT ${groupKey} AS key, b, ${q.fn}(val) AS val FROM (${last}) GROUP BY key, b ORDER BY key, b`;
+  }
+  const out = await rows<Row>(storage, sql, params);
+  const stepMs = q.stepMs;
+  const startMs = Number(q.start / 1_000_000n);
+  const at = (b: string | number): number => startMs + Number(b) * stepMs;
+  if (q.fn === 'raw' || (q.fn === 'rate' && by.length === 0)) {
+    return out.map((r) => ({
+      labels: r['lbl'] as Record<string, string>,
+      points: (r['pts'] as [string, number][]).map(([x, v]): [number, number] =>
+        q.fn === 'raw' ? [Number(BigInt(x) / 1_000_000n), v] : [at(x), v],
+      ),
+    }));
+  }
+  const groups = new Map<string, RangeSeries>();
+  for (const r of out) {
+    const key = r['key'] as string[];
+    const id = JSON.stringify(key);
+    let g = groups.get(id);
+    if (g === undefined) {
+      g = { labels: Object.fromEntries(by.map((l, i) => [l, key[i]!])), points: [] };
+      groups.set(id, g);
+    }
+    g.points.push([at(r['b'] as string), r['val'] as number]);
+  }
+  return [...groups.values()];
+}
