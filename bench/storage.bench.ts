@@ -1,6 +1,8 @@
 // Storage on embedded chDB: insert throughput, bytes per stored span, trace-by-id and trace-search
-// latency over SPANS spans (default 1M; WC_BENCH_SPANS overrides), and the process's resident
-// memory (chDB runs in-process, so RSS includes the engine). Uses a temp dataDir, removed after.
+// latency over SPANS spans (default 1M; WC_BENCH_SPANS overrides) in batches of BATCH spans
+// (default 50k; WC_BENCH_BATCH overrides), and the process's resident memory. chDB runs in-process,
+// so RSS and the CPU time of `process.cpuUsage()` include the engine's threads: spans per CPU-second
+// is the rate one core sustains. Uses a temp dataDir, removed after.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { searchTraces, traceById } from '../src/storage/queries.ts';
 import { insertTraces } from '../src/storage/writer.ts';
 
 const SPANS = Number(process.env['WC_BENCH_SPANS'] ?? 1_000_000);
-const BATCH = 10_000;
+const BATCH = Number(process.env['WC_BENCH_BATCH'] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'wc-storage-bench-'));
 const storage = await openStorage({ dataDir: dir });
 try {
@@ -18,6 +20,8 @@ try {
   const shift = BigInt(Date.now() - 3_600_000) * 1_000_000n - 1_700_000_000_000_000_000n;
   let inserted = 0;
   let insertMs = 0;
+  let insertCpuUs = 0;
+  let peakRss = 0;
   for (let b = 0; inserted < SPANS; b++) {
     const data = realisticTraces(BATCH);
     for (const s of data.resourceSpans[0]!.scopeSpans[0]!.spans) {
@@ -27,8 +31,12 @@ try {
       s.traceId[1] = (b >> 8) & 0xff;
     }
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     inserted += await insertTraces(storage, data);
+    const c = process.cpuUsage(c0);
     insertMs += performance.now() - t0;
+    insertCpuUs += c.user + c.system;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   await storage.client.command({ query: `OPTIMIZE TABLE ${storage.database}.spans FINAL` });
   const rs = await storage.client.query({
@@ -62,10 +70,14 @@ try {
   console.log('| metric | value |\n|---|---|');
   console.log(`| spans inserted | ${inserted} (batches of ${BATCH}) |`);
   console.log(`| insert rate | ${Math.round(inserted / (insertMs / 1000))} spans/s |`);
+  console.log(
+    `| insert CPU (process, all threads) | ${(insertCpuUs / 1e6).toFixed(1)} s = ${Math.round(inserted / (insertCpuUs / 1e6))} spans per CPU-second |`,
+  );
   console.log(`| bytes per stored span | ${(Number(parts!.b) / Number(parts!.r)).toFixed(1)} |`);
   console.log(`| trace by id | ${byId.toFixed(1)} ms |`);
   console.log(`| trace search (service, min duration, limit 20) | ${search.toFixed(1)} ms |`);
-  console.log(`| resident memory | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB |`);
+  console.log(`| resident memory (peak during inserts) | ${(peakRss / 2 ** 20).toFixed(0)} MiB |`);
+  console.log(`| resident memory (end) | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB |`);
 } finally {
   await storage.close();
   rmSync(dir, { recursive: true, force: true });

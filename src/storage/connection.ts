@@ -21,8 +21,14 @@ export interface StorageOptions {
   retentionDays?: number;
 }
 
-/** Text formats chDB's raw insert accepts (see chdb's RawInsertFormat). */
-export type RawInsertFormat = 'JSONEachRow' | 'TabSeparated';
+/** Text formats chDB's raw insert accepts (a subset of chdb's RawInsertFormat). */
+export type RawInsertFormat = 'JSONEachRow' | 'TabSeparated' | 'CSV';
+
+/** Optional parts of a raw insert: an explicit column list and per-insert settings. */
+export interface RawInsertOptions {
+  columns?: readonly string[];
+  settings?: Record<string, string | number | boolean>;
+}
 
 interface ChdbRawConnection {
   chdb: {
@@ -30,6 +36,7 @@ interface ChdbRawConnection {
       table: string;
       values: Buffer;
       format: RawInsertFormat;
+      columns?: readonly string[];
       settings?: Record<string, string | number | boolean>;
     }): Promise<unknown>;
   };
@@ -42,8 +49,14 @@ export interface Storage {
   /**
    * Embedded chDB only: hands an INSERT payload to the engine as bytes (no UTF-8 string round
    * trip, no SQL text concatenation); resolves once the rows are committed. Undefined for a server.
+   * `table` may be db-qualified; chDB validates it, the column names and the setting names.
    */
-  readonly rawInsert?: (table: string, format: RawInsertFormat, body: Buffer) => Promise<void>;
+  readonly rawInsert?: (
+    table: string,
+    format: RawInsertFormat,
+    body: Buffer,
+    options?: RawInsertOptions,
+  ) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,8 +116,8 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     kind = 'chdb';
     const raw = (connection as Partial<ChdbRawConnection>).chdb;
     if (raw !== undefined && typeof raw.rawInsert === 'function') {
-      rawInsert = async (table, format, body) => {
-        await raw.rawInsert({ table, values: body, format });
+      rawInsert = async (table, format, body, options) => {
+        await raw.rawInsert({ table, values: body, format, ...options });
       };
     }
   }
