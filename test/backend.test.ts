@@ -1,19 +1,24 @@
-// `watchingcat backend` end to end: the OpenTelemetry SDK sends spans over OTLP, the REST API
-// returns them exactly; then the process is killed with -9 during sustained ingest and, after a
+// `watchingcat backend` end to end: the OpenTelemetry SDK sends spans and logs over OTLP, the
+// REST API (guarded by a bearer token from `${env:...}` in the config) returns them exactly; then the process is killed with -9 during sustained ingest and, after a
 // restart on the same data directory, every span whose request was acknowledged is queryable.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { exportWith, makeSpans, RESOURCE } from './helpers/sdk.ts';
+import { exportWith, makeLogs, makeSpans, RESOURCE } from './helpers/sdk.ts';
 import { freePort, startRole, type Running } from './helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-backend-'));
 let ports: { grpc: number; http: number; health: number; api: number; metrics: number };
 let backend: Running | undefined;
 let api = '';
+const TOKEN = 'e2e-s3cret-token';
+/** A REST API call with the bearer token. */
+const apiGet = (path: string): Promise<Response> =>
+  fetch(`${api}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
 
 async function launch(): Promise<Running> {
   const r = await startRole(
@@ -26,7 +31,7 @@ async function launch(): Promise<Running> {
       '--api-address',
       `127.0.0.1:${ports.api}`,
     ],
-    { healthPort: ports.health },
+    { healthPort: ports.health, env: { WC_E2E_API_TOKEN: TOKEN } },
   );
   // The API starts right after the pipelines report healthy.
   const deadline = Date.now() + 10_000;
@@ -77,8 +82,16 @@ service:
       level: none
   metrics_endpoint:
     address: 127.0.0.1:${metrics}
+  backend:
+    api:
+      auth:
+        token: \${env:WC_E2E_API_TOKEN}
   pipelines:
     traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [storage]
+    logs:
       receivers: [otlp]
       processors: [batch]
       exporters: [storage]
@@ -114,7 +127,7 @@ test('spans from the SDK come back from /api/v1/traces/{id} exactly; /api/v1/ser
   assert.equal(r.code, 0, `SDK export failed: ${r.error?.message}`);
   // No waiting: an acknowledged export is committed (end-to-end acknowledgement).
   for (const want of sent) {
-    const res = await fetch(`${api}/api/v1/traces/${want.spanContext().traceId}`);
+    const res = await apiGet(`/api/v1/traces/${want.spanContext().traceId}`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { spans: Array<Record<string, unknown>> };
     const got = body.spans.find((s) => s['spanId'] === want.spanContext().spanId);
@@ -135,7 +148,7 @@ test('spans from the SDK come back from /api/v1/traces/{id} exactly; /api/v1/ser
     assert.deepEqual(got['status'], { code: want.status.code, message: want.status.message ?? '' });
     assert.equal(got['service'], RESOURCE['service.name']);
   }
-  const services = (await (await fetch(`${api}/api/v1/services`)).json()) as {
+  const services = (await (await apiGet('/api/v1/services')).json()) as {
     services: Array<{ name: string; spans: number }>;
   };
   assert.deepEqual(
@@ -143,6 +156,50 @@ test('spans from the SDK come back from /api/v1/traces/{id} exactly; /api/v1/ser
     [['checkout', 5]],
     'five SERVER spans',
   );
+});
+
+test('logs from the SDK come back from /api/v1/logs exactly; the API needs the token', async () => {
+  assert.equal((await fetch(`${api}/api/v1/logs`)).status, 401, 'no token');
+  const sent = makeLogs('e2e', 6);
+  const r = await exportWith(new OTLPLogExporter({ url: `http://127.0.0.1:${ports.http}/v1/logs` }), sent);
+  assert.equal(r.code, 0, `SDK export failed: ${r.error?.message}`);
+  const start = ns(sent[0]!.hrTime);
+  const res = await apiGet(
+    `/api/v1/logs?service=checkout&q=e2e&start=${BigInt(start) - 60_000_000_000n}&limit=100`,
+  );
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { logs: Array<Record<string, unknown>>; next: string | null };
+  assert.equal(body.logs.length, sent.length);
+  assert.equal(body.next, null);
+  // Newest first: the SDK stamped them in order, so the API returns them reversed (ties by time).
+  const byBody = new Map(body.logs.map((l) => [(l['body'] as { stringValue: string }).stringValue, l]));
+  for (const want of sent) {
+    const got = byBody.get(want.body as string);
+    assert.ok(got, `log ${String(want.body)} missing`);
+    assert.equal(got['timeUnixNano'], ns(want.hrTime));
+    assert.equal(got['observedTimeUnixNano'], ns(want.hrTimeObserved));
+    assert.equal(got['severityNumber'], want.severityNumber);
+    assert.equal(got['severityText'], want.severityText);
+    assert.deepEqual(attrsJs(got['attributes'] as Attr[]), want.attributes);
+    assert.equal(got['service'], RESOURCE['service.name']);
+    assert.deepEqual(attrsJs((got['resource'] as { attributes: Attr[] }).attributes), {
+      ...want.resource.attributes,
+    });
+    assert.equal((got['scope'] as { name: string }).name, 'e2e-logger');
+  }
+  const times = body.logs.map((l) => BigInt(l['timeUnixNano'] as string));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)),
+    'newest first',
+  );
+  // Severity by name: the WARN half.
+  const warn = (await (
+    await apiGet(`/api/v1/logs?service=checkout&q=e2e&severity=WARN&start=${BigInt(start) - 60_000_000_000n}`)
+  ).json()) as {
+    logs: unknown[];
+  };
+  assert.equal(warn.logs.length, 3);
 });
 
 /** One OTLP/JSON request: a trace of `n` spans from service "ingest". */
@@ -208,7 +265,7 @@ test('kill -9 during sustained ingest: every acknowledged span is queryable afte
   for (let k = 0; k < acked.length; k += 16) {
     await Promise.all(
       acked.slice(k, k + 16).map(async (id) => {
-        const res = await fetch(`${api}/api/v1/traces/${id}`);
+        const res = await apiGet(`/api/v1/traces/${id}`);
         const body = (await res.json()) as { spans?: unknown[] };
         if (res.status !== 200 || body.spans?.length !== SPANS) missing.push(id);
       }),

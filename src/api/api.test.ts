@@ -242,6 +242,51 @@ describe('with a filled embedded store', () => {
     assert.equal((await get('/api/v1/services', { authorization: 'Bearer wrong' }, secured)).status, 401);
     assert.equal((await get('/api/v1/services', { authorization: 'Bearer s3cret' }, secured)).status, 200);
     assert.equal((await get('/health', {}, secured)).status, 200);
+    for (const url of [
+      '/api/v1/logs',
+      '/api/v1/logs/tail',
+      '/api/v1/metrics',
+      '/api/v1/metrics/x/labels',
+      '/api/v1/metrics/x/labels/y/values',
+      '/api/v1/metrics/x/series',
+      '/api/v1/metrics/x/query_range',
+      '/api/v1/dependencies',
+      '/api/v1/traces',
+      '/api/v1/openapi.json',
+      '/api/v1/nope',
+    ]) {
+      const r = await get(url, { authorization: 'Bearer nope' }, secured);
+      assert.equal(r.status, 401, url);
+      assert.equal(r.body.error!.code, 'unauthorized', url);
+    }
+  });
+
+  test('GET /api/v1/traces pages with next: every trace once, then null', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const tid = (i: number) => hex(bytes(16, 10 + i));
+    const seen: string[][] = [];
+    let url = '/api/v1/traces?service=api&limit=3';
+    for (let i = 0; i < 5; i++) {
+      const r = await get(url);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      seen.push((r.body['traces'] as Array<{ traceId: string }>).map((x) => x.traceId));
+      const next = r.body['next'] as string | null;
+      if (next === null) break;
+      assert.match(next, new RegExp(`^${NOW}:3$`), 'the cursor pins the end');
+      url = `/api/v1/traces?service=api&limit=3&cursor=${next}`;
+    }
+    assert.deepEqual(seen, [[3, 2, 1].map(tid), [tid(0)]]);
+    const exact = await get('/api/v1/traces?service=api&limit=4');
+    assert.equal(exact.body['next'], `${NOW}:4`, 'a full page may have more');
+    const empty = await get(`/api/v1/traces?service=api&limit=4&cursor=${exact.body['next']}`);
+    assert.deepEqual([empty.body['traces'], empty.body['next']], [[], null]);
+    for (const c of ['x', '1:99999', `${NOW}`]) {
+      const bad = await get(`/api/v1/traces?cursor=${c}`);
+      assert.equal(bad.status, 400, c);
+      assert.match(bad.body.error!.message, /parameter cursor/);
+    }
+    const other = await get(`/api/v1/traces?cursor=${NOW}:3&end=${NOW - 1n}`);
+    assert.match(other.body.error!.message, /parameter cursor/);
   });
 
   test('openapi.json describes the endpoints; unknown routes are 404 in the error shape', async (t) => {
@@ -250,12 +295,44 @@ describe('with a filled embedded store', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body['openapi'], '3.0.3');
     assert.deepEqual(Object.keys(r.body['paths'] as object).sort(), [
+      '/api/v1/dependencies',
+      '/api/v1/logs',
+      '/api/v1/logs/tail',
+      '/api/v1/metrics',
+      '/api/v1/metrics/{name}/labels',
+      '/api/v1/metrics/{name}/labels/{label}/values',
+      '/api/v1/metrics/{name}/query_range',
+      '/api/v1/metrics/{name}/series',
       '/api/v1/openapi.json',
       '/api/v1/services',
       '/api/v1/traces',
       '/api/v1/traces/{traceId}',
       '/health',
     ]);
+    // Every route the server answers is described, with every query parameter it reads.
+    const paths = r.body['paths'] as Record<string, { get: { parameters?: Array<{ name: string }> } }>;
+    const params = (p: string) => (paths[p]!.get.parameters ?? []).map((x) => x.name).sort();
+    assert.deepEqual(params('/api/v1/logs'), [
+      'after',
+      'cursor',
+      'end',
+      'limit',
+      'q',
+      'resource.<key>',
+      'service',
+      'severity',
+      'start',
+    ]);
+    assert.deepEqual(params('/api/v1/metrics/{name}/query_range'), [
+      'by',
+      'end',
+      'fn',
+      'match[]',
+      'name',
+      'start',
+      'step',
+    ]);
+    assert.ok(params('/api/v1/traces').includes('cursor'));
     const nf = await get('/api/v1/nope');
     assert.equal(nf.status, 404);
     assert.equal(nf.body.error!.code, 'not_found');
@@ -286,7 +363,17 @@ test('a failing storage answers 503 in the error shape, never crashes', async ()
     const h = await get('/health', {}, a);
     assert.equal(h.status, 503);
     assert.equal(h.body['status'], 'unavailable');
-    for (const url of ['/api/v1/services', '/api/v1/traces', `/api/v1/traces/${'a'.repeat(32)}`]) {
+    for (const url of [
+      '/api/v1/services',
+      '/api/v1/traces',
+      `/api/v1/traces/${'a'.repeat(32)}`,
+      '/api/v1/logs',
+      '/api/v1/logs/tail',
+      '/api/v1/metrics',
+      '/api/v1/metrics/m/series',
+      '/api/v1/metrics/m/query_range',
+      '/api/v1/dependencies',
+    ]) {
       const r = await get(url, {}, a);
       assert.equal(r.status, 503, url);
       assert.equal(r.body.error!.code, 'storage_unavailable');

@@ -2,7 +2,13 @@
 // nanosecond timestamps as decimal strings, attributes as [{key, value: AnyValue}] with bytes in
 // base64), so values keep their exact type and a client that knows OTLP knows these.
 import type { AnyValue, KeyValue } from '../model/common.ts';
-import type { ServiceSummary, StoredSpan, TraceSummary } from '../storage/queries.ts';
+import type {
+  DependencyEdge,
+  ServiceSummary,
+  StoredLog,
+  StoredSpan,
+  TraceSummary,
+} from '../storage/queries.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -102,5 +108,46 @@ export function serviceJson(s: ServiceSummary): Json {
     requestRate: s.rate,
     errorRate: s.errorRate,
     latency: { p50Nano: s.p50Ns, p95Nano: s.p95Ns, p99Nano: s.p99Ns },
+  };
+}
+
+/** A log record in the OTLP/JSON shape, with its service, resource, scope and `cursor`. */
+export function logJson(l: StoredLog): Json {
+  const r = l.log;
+  return {
+    timeUnixNano: String(r.timeUnixNano),
+    observedTimeUnixNano: String(r.observedTimeUnixNano),
+    severityNumber: r.severityNumber,
+    severityText: r.severityText,
+    body: anyValueJson(r.body),
+    attributes: attributesJson(r.attributes),
+    droppedAttributesCount: r.droppedAttributesCount,
+    flags: r.flags,
+    traceId: hex(r.traceId),
+    spanId: hex(r.spanId),
+    eventName: r.eventName,
+    service: serviceOf(l.resource.attributes),
+    resource: {
+      attributes: attributesJson(l.resource.attributes),
+      droppedAttributesCount: l.resource.droppedAttributesCount,
+      schemaUrl: l.resourceSchemaUrl,
+    },
+    scope: {
+      name: l.scope.name,
+      version: l.scope.version,
+      attributes: attributesJson(l.scope.attributes),
+      droppedAttributesCount: l.scope.droppedAttributesCount,
+      schemaUrl: l.scopeSchemaUrl,
+    },
+    cursor: l.cursor,
+  };
+}
+
+/** The service graph: every service on an edge, and the edges with their call and error counts. */
+export function dependenciesJson(edges: readonly DependencyEdge[]): Json {
+  const nodes = [...new Set(edges.flatMap((e) => [e.parent, e.child]))].sort();
+  return {
+    nodes: nodes.map((name) => ({ id: name, name })),
+    edges: edges.map((e) => ({ parent: e.parent, child: e.child, calls: e.calls, errors: e.errors })),
   };
 }

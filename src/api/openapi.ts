@@ -1,5 +1,8 @@
 // The OpenAPI 3 description of the endpoints that exist (served at /api/v1/openapi.json).
+import { MAX_POINTS } from './metric-params.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './params.ts';
+import { DEFAULT_TAIL_OPTIONS } from './tail.ts';
+import { MAX_TRACE_DEPTH } from './traces.ts';
 
 const error = {
   description: 'Error',
@@ -32,6 +35,35 @@ const ok = (description: string, schema: object) => ({
   content: { 'application/json': { schema } },
 });
 const common = { '400': error, '401': error, '503': error };
+const q = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+});
+const path = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const logFilters = [
+  q('q', 'Full text: every word must occur in the body as a whole word, case-insensitively'),
+  q('severity', 'Minimum severity: a number 1..24 or TRACE, DEBUG, INFO, WARN, ERROR, FATAL (e.g. WARN2)'),
+  q('service', 'service.name equals'),
+  q('resource.<key>', 'Resource attribute equality, e.g. resource.k8s.namespace.name=shop'),
+];
+const matchers = {
+  name: 'match[]',
+  in: 'query',
+  description:
+    'Label matcher, repeatable (all must hold): label="v", label!="v", label=~"re", label!~"re" (RE2, anchored)',
+  schema: { type: 'array', items: { type: 'string' } },
+  style: 'form',
+  explode: true,
+};
+const metricName = path('name', 'Metric name');
 
 export function openApiDocument(version: string): object {
   return {
@@ -40,7 +72,7 @@ export function openApiDocument(version: string): object {
       title: 'WatchingCat backend API',
       version,
       description:
-        'Time ranges accept RFC 3339 or Unix nanoseconds and span at most 31 days. Nanosecond values and int64 attributes are decimal strings; spans use the OTLP/JSON shape (hex ids).',
+        'Every /api route needs "Authorization: Bearer <token>" when service.backend.api.auth.token is set. Time ranges accept RFC 3339 or Unix nanoseconds and span at most 31 days. Nanosecond values and int64 attributes are decimal strings; spans use the OTLP/JSON shape (hex ids).',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -92,8 +124,15 @@ export function openApiDocument(version: string): object {
               in: 'query',
               schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
             },
+            q(
+              'cursor',
+              `A \`next\` from an earlier page (it pins the range end; omit end). Pages follow the traces' newest matching span; at most ${MAX_TRACE_DEPTH} traces can be paged through, and traces whose newest matching spans share a timestamp at a page boundary may repeat or be skipped`,
+            ),
           ],
-          responses: { '200': ok('Trace summaries', { type: 'object' }), ...common },
+          responses: {
+            '200': ok('Trace summaries and next (null on the last page)', { type: 'object' }),
+            ...common,
+          },
         },
       },
       '/api/v1/traces/{traceId}': {
@@ -108,6 +147,110 @@ export function openApiDocument(version: string): object {
             },
           ],
           responses: { '200': ok('The trace', { type: 'object' }), '404': error, ...common },
+        },
+      },
+      '/api/v1/logs': {
+        get: {
+          summary:
+            'Log records matching every filter, newest first. `next` pages back in time (null on the last page); `after` returns only records newer than a cursor, and `latest` is the cursor to poll with next',
+          parameters: [
+            ...logFilters,
+            ...range,
+            q('limit', 'Records per page', { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 100 }),
+            q('cursor', 'A `next` from an earlier page: the records strictly older than it'),
+            q('after', 'A record cursor: the oldest `limit` records newer than it (excludes cursor)'),
+          ],
+          responses: {
+            '200': ok('Log records (OTLP/JSON shape) with next and latest', { type: 'object' }),
+            ...common,
+          },
+        },
+      },
+      '/api/v1/logs/tail': {
+        get: {
+          summary: `Live tail as Server-Sent Events: each record is an \`event: log\` (id = its cursor, data as in /api/v1/logs), oldest first; storage is polled every ${DEFAULT_TAIL_OPTIONS.pollMs} ms; \`: heartbeat\` comments every ${DEFAULT_TAIL_OPTIONS.heartbeatMs / 1000} s; Last-Event-ID resumes. At most ${DEFAULT_TAIL_OPTIONS.maxTails} tails at once (503 too_many_tails); a client that stops reading is disconnected`,
+          parameters: [
+            ...logFilters,
+            q('backfill', 'First replay up to this many of the newest matching records of the last hour', {
+              type: 'integer',
+              minimum: 0,
+              maximum: 1000,
+              default: 0,
+            }),
+            q('after', 'Resume after this record cursor (as the Last-Event-ID header does)'),
+            { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The event stream',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...common,
+          },
+        },
+      },
+      '/api/v1/metrics': {
+        get: {
+          summary: 'Names of metrics with points in the range, sorted; `truncated` when `limit` cut the list',
+          parameters: [
+            q('match', 'Case-insensitive substring of the name'),
+            ...range,
+            q('limit', 'Most names returned', { type: 'integer', minimum: 1, maximum: 9999, default: 1000 }),
+          ],
+          responses: { '200': ok('Metric names', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/metrics/{name}/labels': {
+        get: {
+          summary: "Label names of the metric's series (resource and point attributes)",
+          parameters: [metricName, ...range],
+          responses: { '200': ok('Label names', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/metrics/{name}/labels/{label}/values': {
+        get: {
+          summary: 'Values of one label across the metric series',
+          parameters: [metricName, path('label', 'Label name'), ...range],
+          responses: { '200': ok('Label values', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/metrics/{name}/series': {
+        get: {
+          summary: 'The series (label sets) of a metric matching every matcher',
+          parameters: [metricName, matchers, ...range],
+          responses: { '200': ok('Series', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/metrics/{name}/query_range': {
+        get: {
+          summary: `Values of gauge and sum series over time: points are [ms since the epoch, value] (NaN/±Infinity as strings); at most ${MAX_POINTS} steps per series`,
+          parameters: [
+            metricName,
+            matchers,
+            ...range,
+            q(
+              'step',
+              `Bucket width: a duration (15s, 1m) or integer nanoseconds; whole milliseconds, 1ms..31d, at most ${MAX_POINTS} points over the range (default: about 250 points, whole seconds)`,
+            ),
+            q(
+              'fn',
+              "raw: every point; rate: per-second increase of counters; sum/avg/max/min: over the series' last value per step",
+              {
+                type: 'string',
+                enum: ['raw', 'rate', 'sum', 'avg', 'max', 'min'],
+                default: 'raw',
+              },
+            ),
+            q('by', 'Comma-separated labels to group rate/sum/avg/max/min by'),
+          ],
+          responses: { '200': ok('Series with points', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/dependencies': {
+        get: {
+          summary: 'The service graph from spans: nodes, and edges parent → child with call and error counts',
+          parameters: range,
+          responses: { '200': ok('Nodes and edges', { type: 'object' }), ...common },
         },
       },
       '/api/v1/openapi.json': {

@@ -2,23 +2,21 @@
 // are `{"error": {"code", "message"}}`: a bad parameter 400 (naming it), a missing token 401,
 // an unknown trace or route 404, a storage failure 503. No request can crash the process.
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { splitHostPort } from '../config/schema-helpers.ts';
 import type { Storage } from '../storage/connection.ts';
-import { QueryError, searchTraces, servicesSummary, traceById } from '../storage/queries.ts';
+import { dependencies, QueryError, servicesSummary, traceById } from '../storage/queries.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
-import { serviceJson, spanJson, traceSummaryJson } from './json.ts';
+import { HttpError, sendError } from './errors.ts';
+import { dependenciesJson, serviceJson, spanJson } from './json.ts';
+import { registerLogRoutes } from './logs.ts';
+import { registerMetricRoutes } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import {
-  BadRequest,
-  one,
-  parseAttributes,
-  parseDurationNs,
-  parseLimit,
-  parseRange,
-  type Query,
-} from './params.ts';
+import { registerTailRoute, TailHub, type TailOptions } from './tail.ts';
+import { registerTraceSearch } from './traces.ts';
+import type { ApiContext } from './context.ts';
+import { BadRequest, parseRange, type Query } from './params.ts';
 
 export interface ApiOptions {
   /** HOST:PORT; port 0 picks a free one (see the returned url). */
@@ -29,6 +27,8 @@ export interface ApiOptions {
   logger: Logger;
   /** For tests: the clock, in nanoseconds. */
   nowNs?: () => bigint;
+  /** Live tail limits and timing (defaults: poll 500 ms, at most 64 tails). */
+  tail?: Partial<TailOptions>;
 }
 
 export interface Api {
@@ -40,20 +40,8 @@ export interface Api {
 /** How long the health check waits for the storage before calling it down. */
 const HEALTH_TIMEOUT_MS = 2000;
 const HEX32 = /^[0-9a-fA-F]{32}$/;
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).send({ error: { code, message } });
-}
+/** How long a closing server waits for requests in flight before cutting connections. */
+const CLOSE_GRACE_MS = 3000;
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -142,31 +130,6 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
     };
   });
 
-  app.get('/api/v1/traces', async (req: FastifyRequest) => {
-    const q = req.query as Query;
-    const { startNs, endNs } = parseRange(q, now());
-    const limit = parseLimit(q);
-    const min = one(q, 'minDuration');
-    const max = one(q, 'maxDuration');
-    const minDurationNs = min === undefined ? undefined : parseDurationNs('minDuration', min);
-    const maxDurationNs = max === undefined ? undefined : parseDurationNs('maxDuration', max);
-    if (minDurationNs !== undefined && maxDurationNs !== undefined && maxDurationNs < minDurationNs)
-      throw new BadRequest('maxDuration', 'maxDuration is below minDuration');
-    const service = one(q, 'service');
-    const operation = one(q, 'operation');
-    const traces = await searchTraces(storage, {
-      startNs,
-      endNs,
-      limit,
-      attributes: parseAttributes(q),
-      ...(service ? { service } : {}),
-      ...(operation ? { operation } : {}),
-      ...(minDurationNs !== undefined ? { minDurationNs } : {}),
-      ...(maxDurationNs !== undefined ? { maxDurationNs } : {}),
-    });
-    return { start: String(startNs), end: String(endNs), limit, traces: traces.map(traceSummaryJson) };
-  });
-
   app.get('/api/v1/traces/:traceId', async (req: FastifyRequest) => {
     const { traceId } = req.params as { traceId: string };
     if (!HEX32.test(traceId)) throw new BadRequest('traceId', 'expected 32 hex digits');
@@ -174,6 +137,18 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
     if (spans.length === 0) throw new HttpError(404, 'not_found', `trace ${traceId.toLowerCase()} not found`);
     return { traceId: traceId.toLowerCase(), spans: spans.map(spanJson) };
   });
+
+  app.get('/api/v1/dependencies', async (req: FastifyRequest) => {
+    const { startNs, endNs } = parseRange(req.query as Query, now());
+    const edges = await dependencies(storage, { start: startNs, end: endNs });
+    return { start: String(startNs), end: String(endNs), ...(dependenciesJson(edges) as object) };
+  });
+
+  const ctx: ApiContext = { storage, logger, now };
+  registerTraceSearch(app, ctx);
+  registerLogRoutes(app, ctx);
+  registerTailRoute(app, ctx, new TailHub(opts.tail));
+  registerMetricRoutes(app, ctx);
 
   return app;
 }
@@ -194,6 +169,16 @@ export async function startApi(opts: ApiOptions): Promise<Api> {
   opts.logger.info({ url }, 'REST API listening');
   return {
     url,
-    close: () => app.close(),
+    async close() {
+      // Live tails end at once (preClose); a request still running gets CLOSE_GRACE_MS, and a
+      // connection that never sent a request would otherwise hold the close until the client
+      // gives up on it.
+      const timer = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }

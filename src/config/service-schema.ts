@@ -52,9 +52,16 @@ export const serviceSchema = section({
   host: section({ root_path: z.string().default('/') }).default({ root_path: '/' }),
   backend: section({
     clickhouse_url: z.string().optional(),
-    api: section({ address: hostPort().default('0.0.0.0:8090') }).default({ address: '0.0.0.0:8090' }),
+    api: section({
+      address: hostPort().default('0.0.0.0:8090'),
+      /**
+       * `token`: when set, every /api route needs `Authorization: Bearer <token>` (/health stays
+       * open). Use `${env:VAR}` to keep it out of the file. No CLI flag (DESIGN §9 has none).
+       */
+      auth: section({ token: z.string().min(1, 'the API token may not be empty').optional() }).default({}),
+    }).default({ address: '0.0.0.0:8090', auth: {} }),
     ui: section({ address: hostPort().default('0.0.0.0:3001') }).default({ address: '0.0.0.0:3001' }),
-  }).default({ api: { address: '0.0.0.0:8090' }, ui: { address: '0.0.0.0:3001' } }),
+  }).default({ api: { address: '0.0.0.0:8090', auth: {} }, ui: { address: '0.0.0.0:3001' } }),
   /** How long a graceful stop (SIGTERM) may take before the process exits anyway. */
   shutdown_timeout: duration().default(10_000),
 });

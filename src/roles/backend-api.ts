@@ -29,6 +29,9 @@ export async function startBackendApi(resolved: ResolvedConfig, logger: Logger):
   try {
     api = await startApi({
       address: resolved.service.backend.api.address,
+      ...(resolved.service.backend.api.auth.token !== undefined
+        ? { token: resolved.service.backend.api.auth.token }
+        : {}),
       storage: lease.storage,
       logger: logger.child({ component: 'api' }),
     });
