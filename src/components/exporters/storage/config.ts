@@ -1,6 +1,8 @@
-// The `storage` exporter's options: where the backend's ClickHouse is and how long data lives.
+// The `storage` exporter's options: where the backend's ClickHouse is and how long data lives
+// (by age: `retention`; by size: `max_size`).
 import { z } from 'zod';
 import { duration, retrySettings, section } from '../../../config/schema-helpers.ts';
+import { byteSize } from './byte-size.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -45,6 +47,11 @@ export const configSchema = section({
   retention: duration()
     .default(168 * 3_600_000)
     .refine((ms) => ms >= DAY_MS, { message: 'retention must be at least 24h' }),
+  /**
+   * A cap on the data's disk use: when exceeded, whole days are dropped oldest first (never
+   * today's). Bytes as a number or a string with a unit ("50GiB", "500MB"); 0 = no cap.
+   */
+  max_size: byteSize().default(0),
   username: z.string().default('default'),
   password: z.string().default(''),
   /** Per insert attempt. */

@@ -5,6 +5,8 @@
 // Storage failures are retried within `retry_on_failure` and then reported as RetryableError
 // (receivers answer 503 and the sender retries); data ClickHouse can never accept is a
 // PermanentError. The Storage is shared with the REST API of the same process (acquireStorage).
+// With `max_size` > 0, a size-cap enforcer (storage/size-cap.ts) runs while the storage is open
+// and drops the oldest days when the data outgrows the cap.
 import { SIGNALS, type Signal } from '../../../model/common.ts';
 import type { LogsData } from '../../../model/logs.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
@@ -16,6 +18,7 @@ import type { Consumer, ExporterFactory } from '../../../pipeline/component.ts';
 import { PermanentError, RetryableError } from '../../../pipeline/errors.ts';
 import type { Storage } from '../../../storage/connection.ts';
 import { acquireStorage, type SharedStorageOptions, type StorageLease } from '../../../storage/shared.ts';
+import { startSizeCapEnforcer, type SizeCapEnforcer } from '../../../storage/size-cap.ts';
 import { insertLogs, insertMetrics, insertTraces } from '../../../storage/writer.ts';
 import { classifyInsertError } from './classify.ts';
 import { configSchema, retentionDays, type StorageExporterConfig } from './config.ts';
@@ -56,6 +59,7 @@ export const factory: ExporterFactory<StorageExporterConfig> = {
     let openError = 'not started';
     let reopenTimer: NodeJS.Timeout | undefined;
     let inflight = 0;
+    let sizeCap: SizeCapEnforcer | undefined;
 
     const open = async (): Promise<void> => {
       const l = await acquireStorage(opts);
@@ -65,6 +69,13 @@ export const factory: ExporterFactory<StorageExporterConfig> = {
       }
       lease = l;
       logger.info({ kind: l.storage.kind, database: l.storage.database }, 'storage exporter connected');
+      if (config.max_size > 0) {
+        sizeCap = startSizeCapEnforcer(
+          l.storage,
+          { maxBytes: config.max_size, metrics: telemetry.metrics },
+          logger,
+        );
+      }
     };
     const scheduleReopen = (): void => {
       reopenTimer = setTimeout(() => {
@@ -157,6 +168,9 @@ export const factory: ExporterFactory<StorageExporterConfig> = {
         const deadline = Date.now() + config.timeout + 1000;
         while (inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         hardStop.abort();
+        // A drop in progress finishes before the storage may be closed under it.
+        await sizeCap?.stop();
+        sizeCap = undefined;
         const l = lease;
         lease = undefined;
         await l?.release();

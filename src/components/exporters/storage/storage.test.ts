@@ -14,6 +14,7 @@ import { acquireStorage, openSharedStorages } from '../../../storage/shared.ts';
 import { ChdbUnavailableError } from '../../../storage/connection.ts';
 import { silentLogger } from '../../../telemetry/logger.ts';
 import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
+import { parseByteSize } from './byte-size.ts';
 import { configSchema } from './config.ts';
 import { factory, storageOptions } from './factory.ts';
 
@@ -70,6 +71,41 @@ describe('config', () => {
       assert.equal(r.success, false, JSON.stringify(raw));
       if (path) assert.equal(r.error!.issues[0]!.path[0], path, JSON.stringify(raw));
     }
+  });
+});
+
+describe('max_size', () => {
+  test('default 0 = no cap; numbers are bytes; decimal and binary units', () => {
+    assert.equal(configSchema.parse(undefined).max_size, 0);
+    for (const [raw, bytes] of [
+      [0, 0],
+      [1_073_741_824, 1_073_741_824],
+      ['0', 0],
+      ['512', 512],
+      ['512B', 512],
+      ['500MB', 500_000_000],
+      ['500M', 500_000_000],
+      ['50GiB', 50 * 2 ** 30],
+      ['50Gi', 50 * 2 ** 30],
+      ['50 gib', 50 * 2 ** 30],
+      ['1.5TiB', 1.5 * 2 ** 40],
+      ['2kB', 2000],
+      ['1KiB', 1024],
+    ] as const) {
+      assert.equal(configSchema.parse({ max_size: raw }).max_size, bytes, JSON.stringify(raw));
+    }
+    assert.equal(parseByteSize('0.5KiB'), 512);
+  });
+
+  test('bad sizes are refused with the option named and an example', () => {
+    for (const raw of ['', 'lots', '50GB/s', '-1GiB', '5 XB', 'GiB', '1e3', -1, 1.5, 2 ** 60]) {
+      const r = configSchema.safeParse({ max_size: raw });
+      assert.equal(r.success, false, JSON.stringify(raw));
+      assert.equal(r.error!.issues[0]!.path[0], 'max_size', JSON.stringify(raw));
+    }
+    const r = configSchema.safeParse({ max_size: '50 gigs' });
+    assert.match(r.error!.issues[0]!.message, /"50GiB", got "50 gigs"/);
+    assert.equal(parseByteSize('99999999PiB'), undefined, 'beyond a safe integer');
   });
 });
 
@@ -136,6 +172,32 @@ describe('embedded chDB', () => {
     const lease = await acquireStorage(storageOptions(config, dir));
     try {
       assert.equal((await allSpans(lease.storage)).length, 4);
+    } finally {
+      await lease.release();
+    }
+  });
+
+  test('max_size runs the size cap with the exporter: it measures the tables, stops on shutdown', async (t) => {
+    if (!exporter) return t.skip(`chdb unavailable: ${unavailable}`);
+    const s = settings(dir);
+    // Same storage options (shared lease); a cap far above the test data drops nothing.
+    const capped = factory.create(s, { ...config, max_size: 2 ** 40 });
+    await capped.start(host);
+    try {
+      let text = '';
+      for (let i = 0; i < 100 && !/watchingcat_storage_bytes\{[^}]*table="spans"\} [1-9]/.test(text); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        text = await s.telemetry.metrics.exposition();
+      }
+      assert.match(text, /watchingcat_storage_bytes\{database="watchingcat",table="spans"\} [1-9]\d*/);
+      assert.doesNotMatch(text, /watchingcat_storage_dropped_partitions_total\{/);
+    } finally {
+      await capped.shutdown();
+    }
+    assert.equal(openSharedStorages(), 1, 'still held by the first exporter');
+    const lease = await acquireStorage(storageOptions(config, dir));
+    try {
+      assert.equal((await allSpans(lease.storage)).length, 4, 'nothing dropped');
     } finally {
       await lease.release();
     }
