@@ -1,16 +1,13 @@
 // The REST API against an embedded store filled through insertTraces, via fastify's inject
 // (plus one real listen). A failing fake storage checks the 503 path.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
 import type { TracesData, Span } from '../model/traces.ts';
-import { ChdbUnavailableError } from '../storage/connection.ts';
 import type { Storage } from '../storage/connection.ts';
-import { acquireStorage, type StorageLease } from '../storage/shared.ts';
+import type { StorageLease } from '../storage/shared.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 import { insertTraces } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi, startApi } from './server.ts';
@@ -76,20 +73,15 @@ function data(): TracesData {
   return { resourceSpans: [group('api', spans), group('db', children)] };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'wc-api-'));
 let lease: StorageLease | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 let secured: FastifyInstance | undefined;
 
 before(async () => {
-  try {
-    lease = await acquireStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-    return;
-  }
+  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-'));
+  if (!lease) return;
   await insertTraces(lease.storage, data());
   app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
   secured = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW, token: 's3cret' });
@@ -97,8 +89,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   await secured?.close();
-  await lease?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 async function get(url: string, headers: Record<string, string> = {}, a = app) {
@@ -296,6 +287,12 @@ describe('with a filled embedded store', () => {
     assert.equal(r.body['openapi'], '3.0.3');
     assert.deepEqual(Object.keys(r.body['paths'] as object).sort(), [
       '/api/v1/dependencies',
+      '/api/v1/k8s/events',
+      '/api/v1/k8s/namespaces',
+      '/api/v1/k8s/nodes',
+      '/api/v1/k8s/overview',
+      '/api/v1/k8s/pods',
+      '/api/v1/k8s/workloads',
       '/api/v1/logs',
       '/api/v1/logs/tail',
       '/api/v1/metrics',

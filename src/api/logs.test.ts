@@ -1,14 +1,11 @@
 // /api/v1/logs and /api/v1/logs/tail against an embedded store filled through insertLogs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { KeyValue } from '../model/common.ts';
 import type { LogRecord, LogsData } from '../model/logs.ts';
-import { ChdbUnavailableError } from '../storage/connection.ts';
-import { acquireStorage, type StorageLease } from '../storage/shared.ts';
+import type { StorageLease } from '../storage/shared.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 import { insertLogs } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi, startApi } from './server.ts';
@@ -59,19 +56,14 @@ function batch(service: string, namespace: string, records: LogRecord[]): LogsDa
 // db: five WARN records all in the same nanosecond (ties for the paging cursor).
 const API_T = (i: number): bigint => NOW - 10_000n * MS + BigInt(i) * MS;
 const DB_T = NOW - 5_000n * MS;
-const dir = mkdtempSync(join(tmpdir(), 'wc-api-logs-'));
 let lease: StorageLease | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 
 before(async () => {
-  try {
-    lease = await acquireStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-    return;
-  }
+  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-logs-'));
+  if (!lease) return;
   await insertLogs(
     lease.storage,
     batch(
@@ -101,8 +93,7 @@ before(async () => {
 });
 after(async () => {
   await app?.close();
-  await lease?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 type LogJson = Record<string, unknown> & { body: { stringValue: string }; cursor: string };

@@ -1,17 +1,14 @@
 // The metric endpoints and /api/v1/dependencies against an embedded store filled through
 // insertMetrics / insertTraces.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
 import type { KeyValue } from '../model/common.ts';
 import type { MetricsData, NumberDataPoint } from '../model/metrics.ts';
 import type { Span, TracesData } from '../model/traces.ts';
-import { ChdbUnavailableError } from '../storage/connection.ts';
-import { acquireStorage, type StorageLease } from '../storage/shared.ts';
+import type { StorageLease } from '../storage/shared.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 import { insertMetrics, insertTraces } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi } from './server.ts';
@@ -111,27 +108,21 @@ function traces(): TracesData {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'wc-api-metrics-'));
 let lease: StorageLease | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 
 before(async () => {
-  try {
-    lease = await acquireStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-    return;
-  }
+  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-metrics-'));
+  if (!lease) return;
   await insertMetrics(lease.storage, metrics());
   await insertTraces(lease.storage, traces());
   app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
 });
 after(async () => {
   await app?.close();
-  await lease?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 async function get(url: string) {

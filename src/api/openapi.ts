@@ -1,4 +1,5 @@
 // The OpenAPI 3 description of the endpoints that exist (served at /api/v1/openapi.json).
+import { PHASES } from './k8s.ts';
 import { MAX_POINTS } from './metric-params.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './params.ts';
 import { DEFAULT_TAIL_OPTIONS } from './tail.ts';
@@ -64,6 +65,17 @@ const matchers = {
   explode: true,
 };
 const metricName = path('name', 'Metric name');
+const asOf = [
+  time('at', 'The time the view describes (default: now)'),
+  q('window', 'How old the newest point of a series may be to count at `at`: 1s..1h (default 5m)'),
+];
+const k8s = (summary: string, parameters: object[] = []) => ({
+  get: {
+    summary,
+    parameters: [...asOf, ...parameters],
+    responses: { '200': ok(summary, { type: 'object' }), ...common },
+  },
+});
 
 export function openApiDocument(version: string): object {
   return {
@@ -244,6 +256,47 @@ export function openApiDocument(version: string): object {
             q('by', 'Comma-separated labels to group rate/sum/avg/max/min by'),
           ],
           responses: { '200': ok('Series with points', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/k8s/overview': k8s(
+        'Cluster overview: nodes ready/not ready, pods by phase, workloads healthy/degraded, Warning events in the hour before `at`, CPU cores and memory bytes used vs allocatable',
+      ),
+      '/api/v1/k8s/nodes': k8s(
+        'Nodes: ready, roles, kubelet version, allocatable cpu/memory/pods, non-terminated pods, CPU cores and memory working set used (null without container metrics)',
+      ),
+      '/api/v1/k8s/pods': k8s(
+        'Pods sorted by namespace and name: uid, node, phase, owner, ready/total containers, restarts, age, CPU cores, memory bytes; `next` pages on (null on the last page)',
+        [
+          q('namespace', 'Namespace equals'),
+          q('node', 'Node equals'),
+          q('phase', 'Phase equals', { type: 'string', enum: [...PHASES] }),
+          q('limit', 'Pods per page', { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 100 }),
+          q('cursor', 'A `next` from an earlier page'),
+        ],
+      ),
+      '/api/v1/k8s/workloads': k8s(
+        'Deployments, DaemonSets and StatefulSets with desired/ready/available; healthy when ready and available reach desired',
+        [q('namespace', 'Namespace equals')],
+      ),
+      '/api/v1/k8s/namespaces': k8s('Namespaces with their phase and pod counts by phase'),
+      '/api/v1/k8s/events': {
+        get: {
+          summary:
+            'Kubernetes events (from the k8s_events receiver) in the range, newest first; `truncated` when `limit` cut the list',
+          parameters: [
+            q('namespace', 'Namespace equals'),
+            q('kind', 'Involved object kind equals (k8s.object.kind)'),
+            q('name', 'Involved object name equals (k8s.object.name)'),
+            q('type', 'Event type', { type: 'string', enum: ['Warning', 'Normal'] }),
+            ...range,
+            q('limit', 'Most events returned', {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_LIMIT,
+              default: 100,
+            }),
+          ],
+          responses: { '200': ok('Events', { type: 'object' }), ...common },
         },
       },
       '/api/v1/dependencies': {

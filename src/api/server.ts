@@ -10,6 +10,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import { HttpError, sendError } from './errors.ts';
 import { dependenciesJson, serviceJson, spanJson } from './json.ts';
+import { registerK8sRoutes } from './k8s.ts';
 import { registerLogRoutes } from './logs.ts';
 import { registerMetricRoutes } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -149,6 +150,7 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
   registerLogRoutes(app, ctx);
   registerTailRoute(app, ctx, new TailHub(opts.tail));
   registerMetricRoutes(app, ctx);
+  registerK8sRoutes(app, ctx);
 
   return app;
 }
