@@ -13,6 +13,7 @@ import { insertTraces } from '../src/storage/writer.ts';
 
 const SPANS = Number(process.env['WC_BENCH_SPANS'] ?? 1_000_000);
 const BATCH = Number(process.env['WC_BENCH_BATCH'] ?? 50_000);
+const ID_SAMPLES = 200;
 const dir = mkdtempSync(join(tmpdir(), 'wc-storage-bench-'));
 const storage = await openStorage({ dataDir: dir });
 try {
@@ -22,6 +23,9 @@ try {
   let insertMs = 0;
   let insertCpuUs = 0;
   let peakRss = 0;
+  // A reservoir of trace ids actually inserted, for trace-by-id percentiles over many ids.
+  const ids: string[] = [];
+  let seen = 0;
   for (let b = 0; inserted < SPANS; b++) {
     const data = realisticTraces(BATCH);
     for (const s of data.resourceSpans[0]!.scopeSpans[0]!.spans) {
@@ -29,6 +33,10 @@ try {
       s.endTimeUnixNano += shift + BigInt(b * BATCH) * 1000n;
       s.traceId[0] = b & 0xff;
       s.traceId[1] = (b >> 8) & 0xff;
+      seen++;
+      if (ids.length < ID_SAMPLES) ids.push(Buffer.from(s.traceId).toString('hex'));
+      else if (Math.random() * seen < ID_SAMPLES)
+        ids[Math.floor(Math.random() * ID_SAMPLES)] = Buffer.from(s.traceId).toString('hex');
     }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -51,12 +59,17 @@ try {
     for (let i = 0; i < n; i++) await f();
     return (performance.now() - t0) / n;
   };
-  const someTrace =
-    '0001' +
-    Buffer.from(realisticTraces(1).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId)
-      .toString('hex')
-      .slice(4);
-  const byId = await time(() => traceById(storage, someTrace));
+  // Each id once after one warm-up query; every lookup must find its trace.
+  await traceById(storage, ids[0]!);
+  const lat: number[] = [];
+  for (const id of ids) {
+    const t0 = performance.now();
+    const spans = await traceById(storage, id);
+    lat.push(performance.now() - t0);
+    if (spans.length === 0) throw new Error(`trace ${id} not found`);
+  }
+  lat.sort((a, b) => a - b);
+  const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
   const now = BigInt(Date.now()) * 1_000_000n;
   const search = await time(() =>
     searchTraces(storage, {
@@ -74,7 +87,9 @@ try {
     `| insert CPU (process, all threads) | ${(insertCpuUs / 1e6).toFixed(1)} s = ${Math.round(inserted / (insertCpuUs / 1e6))} spans per CPU-second |`,
   );
   console.log(`| bytes per stored span | ${(Number(parts!.b) / Number(parts!.r)).toFixed(1)} |`);
-  console.log(`| trace by id | ${byId.toFixed(1)} ms |`);
+  console.log(
+    `| trace by id (${lat.length} random inserted ids) | p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms |`,
+  );
   console.log(`| trace search (service, min duration, limit 20) | ${search.toFixed(1)} ms |`);
   console.log(`| resident memory (peak during inserts) | ${(peakRss / 2 ** 20).toFixed(0)} MiB |`);
   console.log(`| resident memory (end) | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB |`);

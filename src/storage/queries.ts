@@ -86,11 +86,10 @@ function spanFromRow(r: Row): StoredSpan {
 }
 
 export const SQL = {
-  // The trace index narrows the time range first, so the span scan reads few partitions/granules.
+  // The spans' trace_id bloom filter (schema.ts) skips the granules that cannot hold the trace.
   traceById: (db: string): string =>
-    `WITH (SELECT (min(timestamp), max(timestamp)) FROM ${db}.${TABLES.traceIndex} WHERE trace_id = {traceId:String}) AS range
-     SELECT ${SPAN_COLS} FROM ${db}.${TABLES.spans}
-     WHERE trace_id = {traceId:String} AND timestamp >= range.1 AND timestamp <= range.2
+    `SELECT ${SPAN_COLS} FROM ${db}.${TABLES.spans}
+     WHERE trace_id = {traceId:String}
      ORDER BY timestamp, span_id`,
   /** For reading back spans whose trace id is empty (not addressable by id). */
   allSpans: (db: string): string =>

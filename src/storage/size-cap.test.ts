@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2024, 2, 10, 12, 0, 0); // 2024-03-10 12:00 UTC
 const now = () => NOW;
 const TODAY = '20240310';
-const TABLES = ['spans', 'trace_index', 'logs'];
+const TABLES = ['spans', 'logs'];
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-size-cap-'));
 let storage: Storage | undefined;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bytes, defaultSpan, tracesFixture } from '../codecs/otlp/testdata/fixtures.ts';
+import { bytes, defaultSpan, realisticTraces, tracesFixture } from '../codecs/otlp/testdata/fixtures.ts';
 import type { TracesData } from '../model/traces.ts';
 import type { Span } from '../model/traces.ts';
 import { ChdbUnavailableError, openStorage } from './connection.ts';
@@ -53,8 +53,6 @@ test('the schema exists on embedded chDB', async (t) => {
     'metrics_number',
     'metrics_summary',
     'spans',
-    'trace_index',
-    'trace_index_mv',
   ]);
 });
 
@@ -203,4 +201,18 @@ test('bad query parameters are rejected before SQL', async (t) => {
   await assert.rejects(searchTraces(s, { startNs: 10n, endNs: 1n }), /endNs < startNs/);
   await assert.rejects(searchTraces(s, { startNs: 0n, endNs: 1n, limit: 0 }), /invalid limit/);
   await assert.rejects(searchTraces(s, { startNs: -1n, endNs: 1n }), /invalid startNs/);
+});
+
+test('a batch larger than one span chunk is fully committed when insertTraces resolves', async (t) => {
+  const s = need(t);
+  if (s === undefined) return;
+  const data = realisticTraces(8000); // ~6.7 MB of rows: two chunks of SPAN_CHUNK_BYTES, pipelined
+  const tag = 0xee;
+  for (const span of data.resourceSpans[0]!.scopeSpans[0]!.spans) span.traceId[0] = tag;
+  assert.equal(await insertTraces(s, data), 8000);
+  const rs = await s.client.query({
+    query: `SELECT count() AS n FROM ${s.database}.spans WHERE startsWith(trace_id, 'ee')`,
+    format: 'JSONEachRow',
+  });
+  assert.deepEqual(await rs.json(), [{ n: 8000 }]);
 });

@@ -175,6 +175,19 @@ export class TsvBuffer {
     this.rowStart = 0;
   }
 
+  /** Whether sealed chunks are waiting to be taken (see `takeSealed`). */
+  hasSealed(): boolean {
+    return this.chunks.length > 0;
+  }
+
+  /**
+   * Removes and returns the chunks sealed so far, so they can be inserted while later rows are
+   * built; `finish` then returns only the rest.
+   */
+  takeSealed(): Buffer[] {
+    return this.chunks.splice(0, this.chunks.length);
+  }
+
   /** All complete rows as payloads of about `chunkBytes` each; a partial last row is an error. */
   finish(): Buffer[] {
     if (this.pos !== this.rowStart) throw new Error('TsvBuffer.finish: the last row was not ended');

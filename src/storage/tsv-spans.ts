@@ -58,6 +58,18 @@ export function groupBytes(
 
 /** Appends one row per span; returns the number of rows. */
 export function writeSpans(w: TsvBuffer, data: TracesData): number {
+  const it = writeSpansStepwise(w, data);
+  for (;;) {
+    const r = it.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/**
+ * writeSpans in steps: pauses (yields) after each row that sealed a chunk of `w`, so the caller
+ * can hand the sealed chunks to the engine before more rows are built; returns the row count.
+ */
+export function* writeSpansStepwise(w: TsvBuffer, data: TracesData): Generator<void, number, void> {
   let rows = 0;
   for (const rs of data.resourceSpans) {
     for (const ss of rs.scopeSpans) {
@@ -101,6 +113,7 @@ export function writeSpans(w: TsvBuffer, data: TracesData): number {
         w.ascii(']\t').num(s.droppedLinksCount).tab().field(ss.schemaUrl);
         w.endRow();
         rows++;
+        if (w.hasSealed()) yield;
       }
     }
   }
