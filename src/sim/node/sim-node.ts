@@ -26,7 +26,13 @@ import {
   type QosClass,
 } from './cgroup-tree.ts';
 import { LogGenerator } from './log-content.ts';
-import { ContainerLoad, PodNetwork, type ContainerResources, type NetCounters } from './load-model.ts';
+import {
+  ContainerLoad,
+  PodNetwork,
+  zeroNet,
+  type ContainerResources,
+  type NetCounters,
+} from './load-model.ts';
 import { ensureDir, removeTree, rewriteFile, yieldToLoop } from './fast-fs.ts';
 import { ContainerLogWriter, podLogDir, type LogPolicy } from './pod-logs.ts';
 import type { NodeCapacity, PodView } from './pod-view.ts';
@@ -111,16 +117,7 @@ export class SimNode {
   private readonly cleanups: { at: number; path: string }[] = [];
   private nextPid = 1000;
   /** the eth0 counters of removed pods, so node network counters never go backwards */
-  private readonly removedNet: NetCounters = {
-    rxBytes: 0,
-    rxPackets: 0,
-    rxErrors: 0,
-    rxDrop: 0,
-    txBytes: 0,
-    txPackets: 0,
-    txErrors: 0,
-    txDrop: 0,
-  };
+  private readonly removedNet: NetCounters = zeroNet();
   startedAt = '';
   nowMs = 0;
 
@@ -252,7 +249,7 @@ export class SimNode {
       pause,
       pausePid,
       net: new PodNetwork(hashSeed(seed, 'net')),
-      netPublished: { eth0: zeroNetCounters(), lo: zeroNetCounters(), at: now },
+      netPublished: { eth0: zeroNet(), lo: zeroNet(), at: now },
       netAdvancedTo: now,
       containers: new Map(),
       deadLogBytes: new Map(),
@@ -580,19 +577,6 @@ function removeOldInstanceLogs(dir: string, restartCount: number): void {
     const m = /^(\d+)\.log/.exec(name);
     if (m && Number(m[1]) < restartCount - 1) removeTree(join(dir, name));
   }
-}
-
-export function zeroNetCounters(): NetCounters {
-  return {
-    rxBytes: 0,
-    rxPackets: 0,
-    rxErrors: 0,
-    rxDrop: 0,
-    txBytes: 0,
-    txPackets: 0,
-    txErrors: 0,
-    txDrop: 0,
-  };
 }
 
 function addNet(t: NetCounters, s: NetCounters): void {
