@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
 import type { TracesData, Span } from '../model/traces.ts';
 import type { Storage } from '../storage/connection.ts';
-import type { StorageLease } from '../storage/shared.ts';
-import { embeddedStoreForTest } from './testdata/embedded-store.ts';
+import { embeddedStoreForTest } from '../storage/testdata/embedded-store.ts';
 import { insertTraces } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi, startApi } from './server.ts';
@@ -73,18 +72,18 @@ function data(): TracesData {
   return { resourceSpans: [group('api', spans), group('db', children)] };
 }
 
-let lease: StorageLease | undefined;
+let store: Storage | undefined;
 let unavailable = '';
 let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 let secured: FastifyInstance | undefined;
 
 before(async () => {
-  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-'));
-  if (!lease) return;
-  await insertTraces(lease.storage, data());
-  app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
-  secured = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW, token: 's3cret' });
+  ({ storage: store, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-'));
+  if (!store) return;
+  await insertTraces(store, data());
+  app = buildApi({ storage: store, logger: silentLogger(), nowNs: () => NOW });
+  secured = buildApi({ storage: store, logger: silentLogger(), nowNs: () => NOW, token: 's3cret' });
 });
 after(async () => {
   await app?.close();
@@ -336,8 +335,8 @@ describe('with a filled embedded store', () => {
   });
 
   test('startApi listens on a real port and closes', async (t) => {
-    if (!lease) return t.skip(unavailable);
-    const api = await startApi({ address: '127.0.0.1:0', storage: lease.storage, logger: silentLogger() });
+    if (!store) return t.skip(unavailable);
+    const api = await startApi({ address: '127.0.0.1:0', storage: store, logger: silentLogger() });
     try {
       const res = await fetch(`${api.url}/health`);
       assert.equal(res.status, 200);

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AnyValue, KeyValue } from '../model/common.ts';
 import type { LogRecord, LogsData } from '../model/logs.ts';
 import type { Metric, MetricsData, NumberDataPoint } from '../model/metrics.ts';
-import type { StorageLease } from '../storage/shared.ts';
-import { embeddedStoreForTest } from './testdata/embedded-store.ts';
+import type { Storage } from '../storage/connection.ts';
+import { embeddedStoreForTest } from '../storage/testdata/embedded-store.ts';
 import { insertLogs, insertMetrics } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi } from './server.ts';
@@ -375,17 +375,17 @@ function logsData(): LogsData {
   };
 }
 
-let lease: StorageLease | undefined;
+let store: Storage | undefined;
 let unavailable = '';
 let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 
 before(async () => {
-  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-k8s-'));
-  if (!lease) return;
-  await insertMetrics(lease.storage, metricsData());
-  await insertLogs(lease.storage, logsData());
-  app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
+  ({ storage: store, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-k8s-'));
+  if (!store) return;
+  await insertMetrics(store, metricsData());
+  await insertLogs(store, logsData());
+  app = buildApi({ storage: store, logger: silentLogger(), nowNs: () => NOW });
 });
 after(async () => {
   await app?.close();

@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { KeyValue } from '../model/common.ts';
 import type { LogRecord, LogsData } from '../model/logs.ts';
-import type { StorageLease } from '../storage/shared.ts';
-import { embeddedStoreForTest } from './testdata/embedded-store.ts';
+import type { Storage } from '../storage/connection.ts';
+import { embeddedStoreForTest } from '../storage/testdata/embedded-store.ts';
 import { insertLogs } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi, startApi } from './server.ts';
@@ -56,16 +56,16 @@ function batch(service: string, namespace: string, records: LogRecord[]): LogsDa
 // db: five WARN records all in the same nanosecond (ties for the paging cursor).
 const API_T = (i: number): bigint => NOW - 10_000n * MS + BigInt(i) * MS;
 const DB_T = NOW - 5_000n * MS;
-let lease: StorageLease | undefined;
+let store: Storage | undefined;
 let unavailable = '';
 let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 
 before(async () => {
-  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-logs-'));
-  if (!lease) return;
+  ({ storage: store, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-logs-'));
+  if (!store) return;
   await insertLogs(
-    lease.storage,
+    store,
     batch(
       'api',
       'shop',
@@ -82,14 +82,14 @@ before(async () => {
     ),
   );
   await insertLogs(
-    lease.storage,
+    store,
     batch(
       'db',
       'data',
       [0, 1, 2, 3, 4].map((i) => rec(DB_T, `slow query ${i}`, 13)),
     ),
   );
-  app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
+  app = buildApi({ storage: store, logger: silentLogger(), nowNs: () => NOW });
 });
 after(async () => {
   await app?.close();
@@ -256,10 +256,10 @@ async function readEvents(
 
 describe('GET /api/v1/logs/tail (Server-Sent Events)', () => {
   test('delivers a record stored after connecting; backfill; Last-Event-ID resumes; cap; close', async (t) => {
-    if (!lease) return t.skip(unavailable);
+    if (!store) return t.skip(unavailable);
     const api = await startApi({
       address: '127.0.0.1:0',
-      storage: lease.storage,
+      storage: store,
       logger: silentLogger(),
       nowNs: () => NOW,
       tail: { pollMs: 50, heartbeatMs: 100, maxTails: 2 },
@@ -283,11 +283,8 @@ describe('GET /api/v1/logs/tail (Server-Sent Events)', () => {
       assert.equal(((await third.json()) as { error: { code: string } }).error.code, 'too_many_tails');
 
       const t1 = NOW - 1_000n * MS;
-      await insertLogs(
-        lease.storage,
-        batch('api', 'shop', [rec(t1, 'live one', 9), rec(t1 + 1n, 'live two', 17)]),
-      );
-      await insertLogs(lease.storage, batch('other', 'shop', [rec(t1 + 2n, 'not api', 9)]));
+      await insertLogs(store, batch('api', 'shop', [rec(t1, 'live one', 9), rec(t1 + 1n, 'live two', 17)]));
+      await insertLogs(store, batch('other', 'shop', [rec(t1 + 2n, 'not api', 9)]));
       const t0 = Date.now();
       const live = await readEvents(res, 2);
       process.stderr.write(`# tail delivered a stored record in ${Date.now() - t0} ms (poll 50 ms)\n`);

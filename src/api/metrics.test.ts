@@ -7,8 +7,8 @@ import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
 import type { KeyValue } from '../model/common.ts';
 import type { MetricsData, NumberDataPoint } from '../model/metrics.ts';
 import type { Span, TracesData } from '../model/traces.ts';
-import type { StorageLease } from '../storage/shared.ts';
-import { embeddedStoreForTest } from './testdata/embedded-store.ts';
+import type { Storage } from '../storage/connection.ts';
+import { embeddedStoreForTest } from '../storage/testdata/embedded-store.ts';
 import { insertMetrics, insertTraces } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi } from './server.ts';
@@ -108,17 +108,17 @@ function traces(): TracesData {
   };
 }
 
-let lease: StorageLease | undefined;
+let store: Storage | undefined;
 let unavailable = '';
 let closeStore = async (): Promise<void> => {};
 let app: FastifyInstance | undefined;
 
 before(async () => {
-  ({ lease, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-metrics-'));
-  if (!lease) return;
-  await insertMetrics(lease.storage, metrics());
-  await insertTraces(lease.storage, traces());
-  app = buildApi({ storage: lease.storage, logger: silentLogger(), nowNs: () => NOW });
+  ({ storage: store, unavailable, close: closeStore } = await embeddedStoreForTest('wc-api-metrics-'));
+  if (!store) return;
+  await insertMetrics(store, metrics());
+  await insertTraces(store, traces());
+  app = buildApi({ storage: store, logger: silentLogger(), nowNs: () => NOW });
 });
 after(async () => {
   await app?.close();

@@ -2,16 +2,14 @@
 // The clock is injected ("today" = 2024-03-10) and the schema keeps a century, so neither the
 // wall clock nor the TTL decides what is dropped. One temp dataDir for the file (one chDB session).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { realisticLogs, realisticTraces } from '../codecs/otlp/testdata/fixtures.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/self-metrics.ts';
-import { ChdbUnavailableError, openStorage, type Storage } from './connection.ts';
+import type { Storage } from './connection.ts';
 import { enforceSizeCap, partitionIdOf, startSizeCapEnforcer } from './size-cap.ts';
 import { insertLogs, insertTraces } from './writer.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2024, 2, 10, 12, 0, 0); // 2024-03-10 12:00 UTC
@@ -19,9 +17,9 @@ const now = () => NOW;
 const TODAY = '20240310';
 const TABLES = ['spans', 'logs'];
 
-const dir = mkdtempSync(join(tmpdir(), 'wc-size-cap-'));
 let storage: Storage | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 
 /** Spans and logs at noon of the day `offset` days from today (negative = past). */
 async function insertDay(s: Storage, offset: number): Promise<void> {
@@ -67,20 +65,14 @@ const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) =>
 const id = (offset: number): string => partitionIdOf(NOW + offset * DAY_MS);
 
 before(async () => {
-  try {
-    storage = await openStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-    return;
-  }
+  ({ storage, unavailable, close: closeStore } = await embeddedStoreForTest('wc-size-cap-'));
+  if (!storage) return;
   // Four past days, today, and one day ahead (a skewed sender's clock).
   for (const offset of [-4, -3, -2, -1, 0, 1]) await insertDay(storage, offset);
 });
 
 after(async () => {
-  await storage?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 function need(t: { skip(msg: string): void }): Storage | undefined {

@@ -1,35 +1,25 @@
 // Round trips through embedded chDB: schema creation, inserting the codec fixtures and reading
 // them back exactly. One temp dataDir for the file (chDB allows one session per process).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bytes, defaultSpan, realisticTraces, tracesFixture } from '../codecs/otlp/testdata/fixtures.ts';
 import type { TracesData } from '../model/traces.ts';
 import type { Span } from '../model/traces.ts';
-import { ChdbUnavailableError, openStorage } from './connection.ts';
 import type { Storage } from './connection.ts';
 import { allSpans, searchTraces, servicesSummary, traceById } from './queries.ts';
 import { insertTraces } from './writer.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'wc-storage-'));
 let storage: Storage | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 
 before(async () => {
-  try {
-    // A century of retention: the fixtures are dated 1970 and 2023 and must not expire mid-test.
-    storage = await openStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-  }
+  ({ storage, unavailable, close: closeStore } = await embeddedStoreForTest('wc-storage-'));
 });
 
 after(async () => {
-  await storage?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 function need(t: { skip(msg: string): void }): Storage | undefined {

@@ -3,17 +3,14 @@
 // timestamp must read back identical through embedded chDB. Also checks the column lists of
 // tsv-rows.ts against the real tables. One temp dataDir (chDB allows one session per process).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { doubleFromString } from './attributes.ts';
-import { ChdbUnavailableError, openStorage } from './connection.ts';
 import type { Storage } from './connection.ts';
 import { TABLES } from './schema.ts';
 import { TsvBuffer } from './tsv-buffer.ts';
 import { LOG_COLUMNS, METRIC_COLUMNS, SPAN_COLUMNS } from './tsv-rows.ts';
 import { datetime64, f64, field, quoted } from './tsv.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
 const HOSTILE = [
   '',
@@ -140,22 +137,16 @@ function randomDouble(r: () => number): number {
   return b.readDoubleLE(0);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'wc-tsv-'));
 let storage: Storage | undefined;
 let unavailable = '';
+let closeStore = async (): Promise<void> => {};
 
 before(async () => {
-  try {
-    storage = await openStorage({ dataDir: dir, retentionDays: 36_500 });
-  } catch (e) {
-    if (!(e instanceof ChdbUnavailableError)) throw e;
-    unavailable = e.message;
-  }
+  ({ storage, unavailable, close: closeStore } = await embeddedStoreForTest('wc-tsv-'));
 });
 
 after(async () => {
-  await storage?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeStore();
 });
 
 test('fuzz: random hostile values read back identical through chDB', async (t) => {
