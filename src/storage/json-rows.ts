@@ -154,6 +154,7 @@ function exemplarFields(ex: readonly Exemplar[]): string {
   ].join(',');
 }
 
+/** Rows per metric table, in either insert format (JSONEachRow here, TabSeparated in tsv-rows.ts). */
 export interface MetricRows {
   number: string[];
   histogram: string[];

@@ -9,6 +9,7 @@ import type { LogsData } from '../model/logs.ts';
 import type { Exemplar, MetricsData } from '../model/metrics.ts';
 import { encodeValue, hex } from './attributes.ts';
 import { array, datetime64, f64, field, optF64, optInArray, quoted } from './tsv.ts';
+import type { MetricRows } from './json-rows.ts';
 
 /** The two maps of an attribute set (see schema.ts), as TSV fields; key order is kept. */
 export function attributeMaps(kvs: readonly KeyValue[]): [values: string, types: string] {
@@ -218,16 +219,9 @@ function exemplarFields(ex: readonly Exemplar[]): string {
   ].join('\t');
 }
 
-export interface MetricRowsTsv {
-  number: string[];
-  histogram: string[];
-  expHistogram: string[];
-  summary: string[];
-}
-
 /** Rows per metric table. Metrics without points (or without data) have nothing to store. */
-export function metricRowsTsv(data: MetricsData): MetricRowsTsv {
-  const out: MetricRowsTsv = { number: [], histogram: [], expHistogram: [], summary: [] };
+export function metricRowsTsv(data: MetricsData): MetricRows {
+  const out: MetricRows = { number: [], histogram: [], expHistogram: [], summary: [] };
   for (const rm of data.resourceMetrics) {
     for (const sm of rm.scopeMetrics) {
       const group = groupFields(rm.resource, rm.schemaUrl, sm.scope, sm.schemaUrl);
