@@ -9,27 +9,15 @@ import { embeddedStoreForTest } from '../storage/testdata/embedded-store.ts';
 import { insertLogs } from '../storage/writer.ts';
 import { silentLogger } from '../telemetry/logger.ts';
 import { buildApi, startApi } from './server.ts';
+import { textLog } from '../codecs/otlp/testdata/fixtures.ts';
 
 const NOW = 1_750_000_000_000_000_000n;
 const MS = 1_000_000n;
 const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
 
-function rec(time: bigint, body: string, severityNumber: number, extra: Partial<LogRecord> = {}): LogRecord {
-  return {
-    timeUnixNano: time,
-    observedTimeUnixNano: time + 5n,
-    severityNumber,
-    severityText: '',
-    body: { stringValue: body },
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-    ...extra,
-  };
-}
+/** Observed 5 ns after the event, so the two timestamps are told apart in assertions. */
+const rec = (time: bigint, body: string, severityNumber: number, extra: Partial<LogRecord> = {}): LogRecord =>
+  textLog(time, body, severityNumber, { observedTimeUnixNano: time + 5n, ...extra });
 
 function batch(service: string, namespace: string, records: LogRecord[]): LogsData {
   return {

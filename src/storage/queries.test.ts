@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bytes, defaultSpan } from '../codecs/otlp/testdata/fixtures.ts';
+import { bytes, defaultSpan, textLog } from '../codecs/otlp/testdata/fixtures.ts';
 import type { KeyValue } from '../model/common.ts';
 import type { LogRecord, LogsData } from '../model/logs.ts';
 import type { MetricsData, NumberDataPoint } from '../model/metrics.ts';
@@ -52,21 +52,8 @@ function need(t: { skip(msg: string): void }): Storage | undefined {
 
 const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
 
-function log(time: bigint, body: string, severityNumber: number): LogRecord {
-  return {
-    timeUnixNano: time,
-    observedTimeUnixNano: time,
-    severityNumber,
-    severityText: '',
-    body: { stringValue: body },
-    attributes: [],
-    droppedAttributesCount: 0,
-    flags: 0,
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    eventName: '',
-  };
-}
+const log = (time: bigint, body: string, severityNumber: number): LogRecord =>
+  textLog(time, body, severityNumber);
 
 function logs(service: string, namespace: string, records: LogRecord[]): LogsData {
   const scope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };

@@ -99,6 +99,29 @@ const emptyResource = (): Resource => ({ attributes: [], droppedAttributesCount:
 const emptyScope = (): InstrumentationScope => ({ name: '', version: '', attributes: [], droppedAttributesCount: 0 });
 
 /** A span with every field at its default (what an all-empty protobuf message decodes to). */
+/** A log record with a string body and protobuf defaults elsewhere (observed = time unless given). */
+export function textLog(
+  time: bigint,
+  body: string,
+  severityNumber: number,
+  extra: Partial<LogRecord> = {},
+): LogRecord {
+  return {
+    timeUnixNano: time,
+    observedTimeUnixNano: time,
+    severityNumber,
+    severityText: '',
+    body: { stringValue: body },
+    attributes: [],
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: new Uint8Array(0),
+    spanId: new Uint8Array(0),
+    eventName: '',
+    ...extra,
+  };
+}
+
 export function defaultSpan(): Span {
   return {
     traceId: new Uint8Array(0),
