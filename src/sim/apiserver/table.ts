@@ -32,6 +32,17 @@ const col = (name: string, type: Column['type'] = 'string', priority = 0, format
 const NAME = col('Name', 'string', 0, 'name');
 const AGE = col('Age');
 
+/** The -o wide columns of a workload with a pod template: its containers, images and selector. */
+const TEMPLATE_WIDE = [
+  col('Containers', 'string', 1),
+  col('Images', 'string', 1),
+  col('Selector', 'string', 1),
+];
+function templateWide(o: KubeObject): string[] {
+  const c = containers(o, 'spec', 'template', 'spec');
+  return [c.names, c.images, selectorString(get(o, 'spec', 'selector'))];
+}
+
 /** Go's duration.HumanDuration, which kubectl's AGE column uses. */
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -271,21 +282,16 @@ const PRINTERS: Record<string, Printer> = {
       col('Up-to-date', 'integer'),
       col('Available', 'integer'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...TEMPLATE_WIDE,
     ],
     cells(o, now) {
-      const c = containers(o, 'spec', 'template', 'spec');
       return [
         o.metadata.name,
         `${num(get(o, 'status', 'readyReplicas'))}/${num(get(o, 'spec', 'replicas'))}`,
         num(get(o, 'status', 'updatedReplicas')),
         num(get(o, 'status', 'availableReplicas')),
         since(o.metadata.creationTimestamp, now),
-        c.names,
-        c.images,
-        selectorString(get(o, 'spec', 'selector')),
+        ...templateWide(o),
       ];
     },
   },
@@ -296,21 +302,16 @@ const PRINTERS: Record<string, Printer> = {
       col('Current', 'integer'),
       col('Ready', 'integer'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...TEMPLATE_WIDE,
     ],
     cells(o, now) {
-      const c = containers(o, 'spec', 'template', 'spec');
       return [
         o.metadata.name,
         num(get(o, 'spec', 'replicas')),
         num(get(o, 'status', 'replicas')),
         num(get(o, 'status', 'readyReplicas')),
         since(o.metadata.creationTimestamp, now),
-        c.names,
-        c.images,
-        selectorString(get(o, 'spec', 'selector')),
+        ...templateWide(o),
       ];
     },
   },
@@ -337,12 +338,9 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'integer'),
       col('Node Selector'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...TEMPLATE_WIDE,
     ],
     cells(o, now) {
-      const c = containers(o, 'spec', 'template', 'spec');
       const s = (k: string) => num(get(o, 'status', k));
       const ns =
         Object.entries((get(o, 'spec', 'template', 'spec', 'nodeSelector') ?? {}) as Record<string, string>)
@@ -357,25 +355,13 @@ const PRINTERS: Record<string, Printer> = {
         s('numberAvailable'),
         ns,
         since(o.metadata.creationTimestamp, now),
-        c.names,
-        c.images,
-        selectorString(get(o, 'spec', 'selector')),
+        ...templateWide(o),
       ];
     },
   },
   'batch/jobs': {
-    columns: [
-      NAME,
-      col('Status'),
-      col('Completions'),
-      col('Duration'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Status'), col('Completions'), col('Duration'), AGE, ...TEMPLATE_WIDE],
     cells(o, now) {
-      const c = containers(o, 'spec', 'template', 'spec');
       const conds = arr(get(o, 'status', 'conditions'));
       const has = (t: string) => conds.some((x) => x.type === t && x.status === 'True');
       const status = has('Complete')
@@ -405,9 +391,7 @@ const PRINTERS: Record<string, Printer> = {
         comp,
         duration,
         since(o.metadata.creationTimestamp, now),
-        c.names,
-        c.images,
-        selectorString(get(o, 'spec', 'selector')),
+        ...templateWide(o),
       ];
     },
   },
@@ -420,9 +404,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Active', 'integer'),
       col('Last Schedule'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...TEMPLATE_WIDE,
     ],
     cells(o, now) {
       const c = containers(o, 'spec', 'jobTemplate', 'spec', 'template', 'spec');
