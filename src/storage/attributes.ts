@@ -117,8 +117,9 @@ export function encodeAttributes(kvs: readonly KeyValue[]): [values: string, typ
   let types = '{';
   for (const kv of kvs) {
     const [text, kind] = encodeValue(kv.value);
-    const k = JSON.stringify(kv.key);
-    values += (values.length > 1 ? ',' : '') + k + ':' + JSON.stringify(text);
+    // toWellFormed: see `str` in json-rows.ts (lone surrogates become U+FFFD, as in Native).
+    const k = JSON.stringify(kv.key.toWellFormed());
+    values += (values.length > 1 ? ',' : '') + k + ':' + JSON.stringify(text.toWellFormed());
     if (kind !== '') types += (types.length > 1 ? ',' : '') + k + ':"' + kind + '"';
   }
   return [values + '}', types + '}'];

@@ -2,7 +2,8 @@
 //
 // Rows are built as JSON text by hand: map key order is kept, int64/uint64 go out as unquoted
 // integers (ClickHouse parses them exactly) and doubles that JSON cannot spell (NaN, ±Infinity, -0)
-// are written in ClickHouse's notation. The values match tsv-rows.ts: both must read back identically.
+// are written in ClickHouse's notation. The values match the Native blocks of the embedded path
+// (native/): both must store the same rows (native/native.test.ts).
 import type { InstrumentationScope, Resource } from '../model/common.ts';
 import type { LogsData } from '../model/logs.ts';
 import type { Exemplar, MetricsData } from '../model/metrics.ts';
@@ -24,7 +25,10 @@ function f64(d: number): string {
 }
 
 const optF64 = (d: number | undefined): string => (d === undefined ? 'null' : f64(d));
-const str = (s: string): string => JSON.stringify(s);
+// A lone UTF-16 surrogate has no UTF-8 form: JSON.stringify writes it as a `\udXXX` escape,
+// which ClickHouse refuses, failing the whole batch. It is stored as U+FFFD, as the Native path
+// (Buffer's UTF-8 encoder) does.
+const str = (s: string): string => JSON.stringify(s.toWellFormed());
 const arr = (xs: readonly string[]): string => '[' + xs.join(',') + ']';
 
 function attrFields(name: string, kvs: Parameters<typeof encodeAttributes>[0]): string {
@@ -154,7 +158,7 @@ function exemplarFields(ex: readonly Exemplar[]): string {
   ].join(',');
 }
 
-/** Rows per metric table, in either insert format (JSONEachRow here, TabSeparated in tsv-rows.ts). */
+/** JSONEachRow rows per metric table. */
 export interface MetricRows {
   number: string[];
   histogram: string[];

@@ -1,6 +1,8 @@
 // Exact read-back of logs and metrics: the codec fixtures (every field, every AnyValue kind as a
 // log body, all five metric types with exemplars) go in and come out equal. Runs on embedded
-// chDB (own temp dataDir) and, when WATCHINGCAT_CLICKHOUSE_URL is set, on that server too.
+// chDB (own temp dataDir) through both insert paths: Native blocks (the embedded path) and
+// JSONEachRow rows (the server path, into a second database of the same engine); and, when
+// WATCHINGCAT_CLICKHOUSE_URL is set, on that server too.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,32 +14,41 @@ import type { Storage } from './connection.ts';
 import { allLogs, allMetricPoints } from './queries.ts';
 import type { StoredLog, StoredMetricPoint } from './queries.ts';
 import { canonical, sortedPair } from './testdata/canonical.ts';
+import { withoutNativeInsert } from './testdata/embedded-store.ts';
 import { insertLogs, insertMetrics } from './writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-readback-'));
 const serverUrl = process.env['WATCHINGCAT_CLICKHOUSE_URL'];
 const backends: { name: string; storage?: Storage; unavailable: string }[] = [
   { name: 'chdb', unavailable: '' },
+  { name: 'chdb (JSON rows, the server insert path)', unavailable: '' },
   { name: 'server', unavailable: 'WATCHINGCAT_CLICKHOUSE_URL not set: server read-back tests skipped' },
 ];
 
 before(async () => {
   try {
     // A century of retention: the fixtures are dated 1970 and 2023 and must not expire mid-test.
-    backends[0]!.storage = await openStorage({ dataDir: dir, retentionDays: 36_500 });
+    const chdb = await openStorage({ dataDir: dir, retentionDays: 36_500 });
+    backends[0]!.storage = chdb;
+    // Its own database: the exact comparisons read every row of a table.
+    const json = await withoutNativeInsert(chdb, 'wc_readback_json');
+    assert.equal(json.insertNative, undefined);
+    backends[1]!.storage = json;
   } catch (e) {
     if (!(e instanceof ChdbUnavailableError)) throw e;
     backends[0]!.unavailable = `chdb unavailable: ${e.message}`;
+    backends[1]!.unavailable = backends[0]!.unavailable;
   }
   if (serverUrl !== undefined && serverUrl !== '') {
     // A fresh database per run so earlier runs' rows do not disturb the exact comparisons.
     const database = `wc_readback_${process.pid}_${Date.now()}`;
-    backends[1]!.storage = await openStorage({ url: serverUrl, database, retentionDays: 36_500 });
+    backends[2]!.storage = await openStorage({ url: serverUrl, database, retentionDays: 36_500 });
   }
 });
 
 after(async () => {
-  for (const b of backends) {
+  // backends[1] shares the client of backends[0]; closing that one closes both.
+  for (const b of [backends[0]!, backends[2]!]) {
     if (b.storage?.kind === 'server')
       await b.storage.client.command({ query: `DROP DATABASE IF EXISTS ${b.storage.database}` });
     await b.storage?.close();

@@ -1,12 +1,15 @@
 // Converts OTLP model data into rows of the tables in schema.ts and inserts them.
 //
-// Contract: each call inserts one batch per table it touches and resolves only once ClickHouse has
-// committed it (synchronous insert), so a resolved insert is visible to the next query.
-// - Embedded chDB: TabSeparated rows (tsv-rows.ts) handed to the engine as one Buffer through the
-//   raw insert, with an explicit column list. A batch whose text exceeds MAX_INSERT_BYTES is split
-//   at row boundaries into several inserts (each atomic on its own), which bounds the memory of
-//   one payload; a failure part-way leaves the earlier parts committed.
-// - Server: JSONEachRow (json-rows.ts) over HTTP with async_insert = 0, wait_end_of_query = 1.
+// Contract: each call resolves only once ClickHouse has committed its rows, so a resolved insert
+// is visible to the next query; it returns the number of rows it was given.
+// - Embedded chDB (a storage with `insertNative`): rows are encoded straight into ClickHouse
+//   Native blocks (native/) by one group-commit appender per table (appender.ts). Concurrent calls
+//   share blocks, so one insert carries the rows of many calls; a call resolves once every block
+//   holding its rows is committed, and rejects if any of them failed (rows of that call in other
+//   blocks may stay committed: at-least-once on retry). Each insert names its columns (the lists
+//   of columns.ts). The appenders flush pending rows when the storage closes.
+// - Server (no `insertNative`): JSONEachRow rows (json-rows.ts) over HTTP, one insert per table
+//   per call; the server batches them (async_insert with wait_for_async_insert, see below).
 import { Readable } from 'node:stream';
 import type { LogsData } from '../model/logs.ts';
 import type { MetricsData } from '../model/metrics.ts';
@@ -14,116 +17,110 @@ import type { TracesData } from '../model/traces.ts';
 import type { Storage } from './connection.ts';
 import { logRows, metricRows, spanRows } from './json-rows.ts';
 import { TABLES } from './schema.ts';
-import { LOG_COLUMNS, METRIC_COLUMNS, SPAN_COLUMNS, logRowsTsv, metricRowsTsv } from './tsv-rows.ts';
-import { TsvBuffer } from './tsv-buffer.ts';
-import { writeSpansStepwise } from './tsv-spans.ts';
+import { BlockAppender } from './appender.ts';
+import type { RowBlock } from './native/block.ts';
+import { nativeBlock } from './native/block.ts';
+import { SpanBlock, spanWriter } from './native/spans.ts';
+import { LogBlock, logWriter } from './native/logs.ts';
+import { MetricBlocks, metricWriter } from './native/metrics.ts';
 
 export { logRows, metricRows, spanRows } from './json-rows.ts';
 export type { MetricRows } from './json-rows.ts';
 
-const INSERT_SETTINGS = { async_insert: 0, wait_end_of_query: 1 } as const;
-
-/** Upper bound of one raw insert payload, in UTF-16 code units of the row text (≈ bytes). */
-export const MAX_INSERT_BYTES = 64 * 2 ** 20;
-
 /**
- * Settings of every embedded insert. Parsing one payload in parallel chunks measured slightly
- * slower on two cores with one insert at a time (scratch runs: ~66k vs ~63k rows/s in the engine,
- * noisy), so it is off.
+ * A server batches concurrent small inserts itself (async_insert) and answers only once the
+ * batch holding ours is written (wait_for_async_insert): the backend has no batch processor in
+ * front of the writer, and one part per request would overwhelm merges. The embedded engine (the
+ * JSON path runs on it in tests) inserts synchronously.
  */
-export const RAW_INSERT_SETTINGS: Record<string, string | number | boolean> = {
-  async_insert: 0,
-  input_format_parallel_parsing: 0,
-};
+const SERVER_INSERT_SETTINGS = { async_insert: 1, wait_for_async_insert: 1, wait_end_of_query: 1 } as const;
+const SYNC_INSERT_SETTINGS = { async_insert: 0, wait_end_of_query: 1 } as const;
 
 async function insertJson(storage: Storage, table: string, rows: string[]): Promise<void> {
   if (rows.length === 0) return;
   const res = await storage.client.exec({
     query: `INSERT INTO ${storage.database}.${table} FORMAT JSONEachRow`,
     values: Readable.from([rows.join('\n') + '\n'], { objectMode: false }),
-    clickhouse_settings: INSERT_SETTINGS,
+    clickhouse_settings: storage.kind === 'server' ? SERVER_INSERT_SETTINGS : SYNC_INSERT_SETTINGS,
   });
   // The response body is empty for an INSERT; draining it releases the connection.
   for await (const _ of res.stream) void _;
 }
 
-/** Rows (each ending in '\n') into as few payloads as fit MAX_INSERT_BYTES, then inserted in order. */
-async function insertTsv(
-  storage: Storage,
-  rawInsert: NonNullable<Storage['rawInsert']>,
-  table: string,
-  columns: readonly string[],
-  rows: readonly string[],
-): Promise<void> {
-  let from = 0;
-  while (from < rows.length) {
-    let to = from;
-    let size = 0;
-    // At least one row per payload, however long it is.
-    while (to < rows.length && (to === from || size + rows[to]!.length <= MAX_INSERT_BYTES))
-      size += rows[to++]!.length;
-    const body = Buffer.from(to - from === rows.length ? rows.join('') : rows.slice(from, to).join(''));
-    await rawInsert(`${storage.database}.${table}`, 'TabSeparated', body, {
-      columns,
-      settings: RAW_INSERT_SETTINGS,
-    });
-    from = to;
-  }
+/** The group-commit appenders of an embedded storage (one per table), made on first use. */
+interface Appenders {
+  spans: BlockAppender<SpanBlock>;
+  logs: BlockAppender<LogBlock>;
+  metrics: BlockAppender<MetricBlocks>;
 }
 
-/**
- * Payload size of the pipelined span insert: small enough that building the next chunk overlaps
- * most of the engine's work on the previous one, large enough that the per-insert cost is small
- * (1M-span bench: 4 MiB ~53-55k spans/s, 8 MiB ~49k, one 64 MiB payload ~39k).
- */
-export const SPAN_CHUNK_BYTES = 4 * 2 ** 20;
+const appenders = new WeakMap<Storage, Appenders>();
 
-/**
- * Builds span chunks while chDB inserts the previous one (its raw insert runs on an engine thread,
- * off the event loop). At most one insert is in flight and one chunk is being built, so memory
- * stays near two chunks. Resolves once every chunk is committed; on an error, waits for the
- * in-flight insert to settle before rethrowing (chunks committed before it stay committed).
- */
-async function insertSpansPipelined(
-  storage: Storage,
-  rawInsert: NonNullable<Storage['rawInsert']>,
-  data: TracesData,
-): Promise<number> {
-  const table = `${storage.database}.${TABLES.spans}`;
-  const options = { columns: SPAN_COLUMNS, settings: RAW_INSERT_SETTINGS };
-  let inflight: Promise<void> | undefined;
-  const send = async (chunks: Buffer[]): Promise<void> => {
-    for (const body of chunks) {
-      if (inflight !== undefined) await inflight;
-      inflight = rawInsert(table, 'TabSeparated', body, options);
-    }
+function appendersOf(storage: Storage): Appenders | undefined {
+  const insertNative = storage.insertNative;
+  if (insertNative === undefined) return undefined;
+  const a = appenders.get(storage);
+  if (a !== undefined) return a;
+  const send = (table: string, block: RowBlock): Promise<void> => {
+    const cols = block.columns();
+    return insertNative(
+      `${storage.database}.${table}`,
+      cols.map(([name]) => name),
+      nativeBlock(block.rows, cols),
+    );
   };
-  try {
-    const w = new TsvBuffer(SPAN_CHUNK_BYTES);
-    const it = writeSpansStepwise(w, data);
-    let r = it.next();
-    for (; r.done !== true; r = it.next()) await send(w.takeSealed());
-    await send(w.finish());
-    if (inflight !== undefined) await inflight;
-    return r.value;
-  } catch (e) {
-    if (inflight !== undefined) await inflight.catch(() => undefined);
-    throw e;
-  }
+  const made: Appenders = {
+    spans: new BlockAppender(
+      () => new SpanBlock(),
+      (b) => send(TABLES.spans, b),
+    ),
+    logs: new BlockAppender(
+      () => new LogBlock(),
+      (b) => send(TABLES.logs, b),
+    ),
+    metrics: new BlockAppender(
+      () => new MetricBlocks(),
+      async (b) => {
+        // One insert per table that has rows; a failure fails the whole block (its senders retry).
+        if (b.number.rows > 0) await send(TABLES.gaugeSum, b.number);
+        if (b.histogram.rows > 0) await send(TABLES.histogram, b.histogram);
+        if (b.expHistogram.rows > 0) await send(TABLES.expHistogram, b.expHistogram);
+        if (b.summary.rows > 0) await send(TABLES.summary, b.summary);
+      },
+    ),
+  };
+  appenders.set(storage, made);
+  storage.onClose(async () => {
+    await Promise.all([made.spans.close(), made.logs.close(), made.metrics.close()]);
+  });
+  return made;
+}
+
+function spanCount(data: TracesData): number {
+  let n = 0;
+  for (const rs of data.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
 }
 
 export async function insertTraces(storage: Storage, data: TracesData): Promise<number> {
-  if (storage.rawInsert !== undefined) return insertSpansPipelined(storage, storage.rawInsert, data);
+  const a = appendersOf(storage);
+  if (a !== undefined) {
+    const n = spanCount(data);
+    if (n > 0) await a.spans.append(spanWriter(data));
+    return n;
+  }
   const rows = spanRows(data);
   await insertJson(storage, TABLES.spans, rows);
   return rows.length;
 }
 
 export async function insertLogs(storage: Storage, data: LogsData): Promise<number> {
-  if (storage.rawInsert !== undefined) {
-    const rows = logRowsTsv(data);
-    await insertTsv(storage, storage.rawInsert, TABLES.logs, LOG_COLUMNS, rows);
-    return rows.length;
+  const a = appendersOf(storage);
+  if (a !== undefined) {
+    let n = 0;
+    for (const rl of data.resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+    if (n > 0) await a.logs.append(logWriter(data));
+    return n;
   }
   const rows = logRows(data);
   await insertJson(storage, TABLES.logs, rows);
@@ -131,14 +128,13 @@ export async function insertLogs(storage: Storage, data: LogsData): Promise<numb
 }
 
 export async function insertMetrics(storage: Storage, data: MetricsData): Promise<number> {
-  const raw = storage.rawInsert;
-  if (raw !== undefined) {
-    const r = metricRowsTsv(data);
-    await insertTsv(storage, raw, TABLES.gaugeSum, METRIC_COLUMNS.number, r.number);
-    await insertTsv(storage, raw, TABLES.histogram, METRIC_COLUMNS.histogram, r.histogram);
-    await insertTsv(storage, raw, TABLES.expHistogram, METRIC_COLUMNS.expHistogram, r.expHistogram);
-    await insertTsv(storage, raw, TABLES.summary, METRIC_COLUMNS.summary, r.summary);
-    return r.number.length + r.histogram.length + r.expHistogram.length + r.summary.length;
+  const a = appendersOf(storage);
+  if (a !== undefined) {
+    let n = 0;
+    for (const rm of data.resourceMetrics)
+      for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += m.data?.dataPoints.length ?? 0;
+    if (n > 0) await a.metrics.append(metricWriter(data));
+    return n;
   }
   const r = metricRows(data);
   await insertJson(storage, TABLES.gaugeSum, r.number);

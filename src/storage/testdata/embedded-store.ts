@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChdbUnavailableError, openStorage, type Storage } from '../connection.ts';
+import { singleNodeDDL } from '../schema.ts';
 
 export interface TestStore {
   storage: Storage | undefined;
@@ -26,4 +27,17 @@ export async function embeddedStoreForTest(prefix: string): Promise<TestStore> {
     if (!(e instanceof ChdbUnavailableError)) throw e;
     return { storage: undefined, unavailable: e.message, close: () => close() };
   }
+}
+
+/**
+ * The same engine as `storage`, driven like a ClickHouse server: without `insertNative`, so
+ * writer.ts inserts JSONEachRow rows (json-rows.ts). With `database`, that database is created
+ * (schema.ts, a century of retention) and used instead of the storage's own. It shares the
+ * storage's client and close: close only the original.
+ */
+export async function withoutNativeInsert(storage: Storage, database?: string): Promise<Storage> {
+  if (database !== undefined && database !== storage.database)
+    for (const sql of singleNodeDDL({ database, retentionDays: 36_500 }))
+      await storage.client.command({ query: sql });
+  return { ...storage, database: database ?? storage.database, insertNative: undefined };
 }
