@@ -56,10 +56,18 @@ function checkMetric(metric: string): string {
   return m;
 }
 
-/** SQL conditions for the matchers on `labelsExpr`, adding their parameters to `params`. */
+/**
+ * A label of a stored point without building its label map: the point attribute if present,
+ * else the resource attribute ('' when neither has it) — what `LABELS[key]` gives. Building
+ * the map (mapUpdate) for every row in range made a one-pod query over 2M points take ~1.5 s.
+ */
+const pointLabel = (key: string): string =>
+  `if(mapContains(attributes, ${key}), attributes[${key}], resource_attributes[${key}])`;
+
+/** SQL conditions for the matchers on `labelOf(key)`, adding their parameters to `params`. */
 function matcherSql(
   matchers: readonly Matcher[],
-  labelsExpr: string,
+  labelOf: (key: string) => string,
   params: Record<string, unknown>,
 ): string[] {
   if (!Array.isArray(matchers)) throw new QueryError('invalid matchers: expected an array');
@@ -67,7 +75,7 @@ function matcherSql(
   return matchers.map((m, i) => {
     params[`ml${i}`] = checkString(m.label, `matchers[${i}].label`, 255);
     const v = checkString(m.value, `matchers[${i}].value`);
-    const label = `${labelsExpr}[{ml${i}:String}]`;
+    const label = labelOf(`{ml${i}:String}`);
     switch (m.op) {
       case '=':
       case '!=':
@@ -153,7 +161,7 @@ export async function metricSeries(
     end: String(end),
     metric: checkMetric(metric),
   };
-  const where = ['metric_name = {metric:String}', ...matcherSql(matchers, 'labels', params)];
+  const where = ['metric_name = {metric:String}', ...matcherSql(matchers, (k) => `labels[${k}]`, params)];
   const sql = `SELECT any(labels) AS lbl FROM ${allPoints(storage.database)}
     WHERE ${where.join(' AND ')} GROUP BY series_id ORDER BY toString(lbl) LIMIT ${MAX_SERIES}`;
   return (await rows<{ lbl: Record<string, string> }>(storage, sql, params)).map((r) => ({ labels: r.lbl }));
@@ -204,7 +212,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     metric: checkMetric(q.metric),
     by,
   };
-  const where = ['metric_name = {metric:String}', ...matcherSql(q.matchers, LABELS, params)];
+  const where = ['metric_name = {metric:String}', ...matcherSql(q.matchers, pointLabel, params)];
   const src = `SELECT series_id, ${LABELS} AS labels, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, aggregation_temporality AS temp,
       if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v

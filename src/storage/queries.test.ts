@@ -19,6 +19,7 @@ import {
   metricNames,
   metricSeries,
   rangeQuery,
+  type Matcher,
   searchLogs,
 } from './queries.ts';
 import { insertLogs, insertMetrics, insertTraces } from './writer.ts';
@@ -274,6 +275,13 @@ test('metric names, labels, series and range queries (raw, rate, aggregations)',
       points: [0, 30, 60, 90].map((x, i): [number, number] => [ms + x * 1000, i + 1.5]),
     },
   ]);
+  // Matchers see resource attributes too, and an absent label as '' (as in PromQL).
+  const seriesOf = async (matchers: Matcher[]): Promise<string[]> =>
+    (await rangeQuery(s, { ...step, metric: 'temp', matchers, fn: 'raw' })).map((r) => r.labels['host']!);
+  assert.deepEqual(await seriesOf([{ label: 'service.name', op: '=', value: 'api' }]), ['h1', 'h2']);
+  assert.deepEqual(await seriesOf([{ label: 'service.name', op: '!=', value: 'api' }]), []);
+  assert.deepEqual(await seriesOf([{ label: 'absent', op: '=', value: '' }]), ['h1', 'h2']);
+  assert.deepEqual(await seriesOf([{ label: 'host', op: '=~', value: 'h[2-9]' }]), ['h2']);
   const rate = await rangeQuery(s, { ...step, metric: 'http.requests', matchers: [], fn: 'rate' });
   assert.deepEqual(
     rate.map((r) => [r.labels['route'], r.points]),

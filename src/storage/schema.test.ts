@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterDDL, singleNodeDDL, TABLES } from './schema.ts';
+import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
 test('single-node DDL: MergeTree, daily partitions and the configured retention on every table', () => {
   const ddl = singleNodeDDL({ database: 'wc', retentionDays: 3 });
@@ -14,6 +15,10 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   assert.match(singleNodeDDL({ database: 'wc', retentionDays: 7 }).join('\n'), /INTERVAL 7 DAY/);
   const spans = tables.find((t) => t.includes('wc.spans '))!;
   assert.match(spans, /INDEX idx_trace_id trace_id TYPE bloom_filter/);
+  assert.match(spans, /ORDER BY \(toStartOfFifteenMinutes\(timestamp\), trace_id\)/);
+  assert.match(spans, /index_granularity = 2048/);
+  // No bloom filters over attribute maps: they cost more insert time than they saved.
+  for (const t of tables) assert.doesNotMatch(t, /INDEX \w+ map(Keys|Values)/);
   assert.match(
     spans,
     /service_name LowCardinality\(String\) MATERIALIZED resource_attributes\['service.name'\]/,
@@ -22,9 +27,13 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   assert.match(logs, /TYPE tokenbf_v1/);
   // The former trace index (view + table) is removed from older data directories, view first.
   assert.ok(!ddl.some((s) => s.includes('MATERIALIZED VIEW')));
-  assert.deepEqual(ddl.slice(-2), [
+  const drops =
+    'DROP INDEX IF EXISTS idx_res_keys, DROP INDEX IF EXISTS idx_res_values, DROP INDEX IF EXISTS idx_attr_keys, DROP INDEX IF EXISTS idx_attr_values';
+  assert.deepEqual(ddl.slice(-4), [
     'DROP VIEW IF EXISTS wc.trace_index_mv',
     'DROP TABLE IF EXISTS wc.trace_index',
+    `ALTER TABLE wc.spans ${drops}`,
+    `ALTER TABLE wc.logs ${drops}`,
   ]);
 });
 
@@ -42,11 +51,19 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
     );
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, spans_local, cityHash64(trace_id))')));
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, logs_local, rand())')));
-  assert.deepEqual(ddl.slice(-3), [
+  assert.deepEqual(ddl.slice(-5, -2), [
     'DROP VIEW IF EXISTS wc.trace_index_mv ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index_local ON CLUSTER main',
   ]);
+  assert.match(
+    ddl.at(-2)!,
+    /^ALTER TABLE wc\.spans_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
+  );
+  assert.match(
+    ddl.at(-1)!,
+    /^ALTER TABLE wc\.logs_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
+  );
 });
 
 test('bad names and retentions are rejected before any SQL', () => {
@@ -60,4 +77,29 @@ test('bad names and retentions are rejected before any SQL', () => {
     () => clusterDDL({ database: 'wc', retentionDays: 7, cluster: "a'b" }),
     /invalid cluster name/,
   );
+});
+
+test('a data directory from before keeps working: its attribute-map indexes are dropped at open', async (t) => {
+  const { storage, unavailable, close } = await embeddedStoreForTest('wc-schema-upgrade-');
+  if (storage === undefined) return t.skip(unavailable);
+  try {
+    const db = storage.database;
+    await storage.client.command({
+      query: `ALTER TABLE ${db}.spans ADD INDEX idx_attr_keys mapKeys(attributes) TYPE bloom_filter(0.01) GRANULARITY 1`,
+    });
+    const indexes = async (): Promise<string[]> => {
+      const rs = await storage.client.query({
+        query: `SELECT name FROM system.data_skipping_indices WHERE database = {db:String} AND table = 'spans' ORDER BY name`,
+        query_params: { db },
+        format: 'JSONEachRow',
+      });
+      return (await rs.json<{ name: string }>()).map((r) => r.name);
+    };
+    assert.ok((await indexes()).includes('idx_attr_keys'));
+    for (const sql of singleNodeDDL({ database: db, retentionDays: 7 }))
+      await storage.client.command({ query: sql });
+    assert.deepEqual(await indexes(), ['idx_duration', 'idx_trace_id']);
+  } finally {
+    await close();
+  }
 });
