@@ -1,10 +1,18 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
-// Entry point of the `watchingcat` command.
-// The V8 flag in the first line keeps the young generation small: V8's default lets tens of
-// megabytes of short-lived garbage sit between collections, which puts resident memory far
-// above the live data under load (measured: small semi-spaces keep a 256 MiB memory_limiter
-// under its limit at 10x overload; the default overshoots by ~50%). 1 MiB rather than 4 saves
-// ~6 MiB when idle at no measurable cost in throughput (bench/RESULTS.md). Keep RUNTIME_FLAGS in sync.
+#!/bin/sh
+':' /*; case "$1" in backend|up) y=16 ;; *) y=1 ;; esac; exec node --max-semi-space-size=$y "$0" "$@"; */
+// Entry point of the `watchingcat` command. The two lines above are for the shell: it picks the
+// V8 young-generation size for the role and replaces itself with Node (exec, so no wrapper
+// process stays behind: signals and kill -9 reach Node directly); for JavaScript they are a
+// string and a comment.
+// - Agent and cluster roles, and every other command: 1 MiB. V8's default lets tens of megabytes
+//   of short-lived garbage sit between collections, which puts resident memory far above the
+//   live data under load (measured: small semi-spaces keep a 256 MiB memory_limiter under its
+//   limit at 10x overload; the default overshoots by ~50%); 1 MiB rather than 4 saves ~6 MiB
+//   when idle at no measurable cost in throughput (bench/RESULTS.md).
+// - backend and up: 16 MiB. They encode every stored item into column blocks on the main thread,
+//   which spent 20 % more time in GC with 1 MiB (1M spans: 60k vs 74k spans/s), and V8 ignores
+//   the flag once the heap exists, so it must be chosen at start.
+// Keep youngGenerationFlags() in sync.
 // The sources are TypeScript run directly by Node's type stripping (Node >= 22.18 / 23.6).
 // When the Node on PATH is older than the project's (Node 24, installed as the `node`
 // npm package), re-run this same command with the project's Node so `npx watchingcat`
@@ -15,7 +23,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RUNTIME_FLAGS = ['--max-semi-space-size=1'];
+const youngGenerationFlags = (role) => [
+  `--max-semi-space-size=${role === 'backend' || role === 'up' ? 16 : 1}`,
+];
 const major = Number(process.versions.node.split('.')[0]);
 
 /**
@@ -51,7 +61,7 @@ if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
   }
   const child = spawn(
     projectNode,
-    [...RUNTIME_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    [...youngGenerationFlags(process.argv[2]), fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
       env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },

@@ -48,7 +48,13 @@ export function defaultConfig(
   const receivers = {
     otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
   };
-  const processors = { memory_limiter: memoryLimiter, batch: {} };
+  // The storage exporter batches itself (group commit after the data is in its block, so an
+  // acknowledgement waits for one insert, not for a batch timeout and then an insert); the roles
+  // that forward keep the batch processor.
+  const stores = role === 'backend' || role === 'up';
+  const processors: Obj = stores
+    ? { memory_limiter: memoryLimiter }
+    : { memory_limiter: memoryLimiter, batch: {} };
   const extensions: Obj = { health_check: { endpoint: '0.0.0.0:13133' } };
   let exporters: Obj;
   let exporterId: string;
@@ -87,7 +93,7 @@ export function defaultConfig(
       exporters,
       service: {
         extensions: Object.keys(extensions),
-        pipelines: pipelines(['otlp'], ['memory_limiter', 'batch'], [exporterId]),
+        pipelines: pipelines(['otlp'], Object.keys(processors), [exporterId]),
       },
     },
     notes,
