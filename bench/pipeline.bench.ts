@@ -3,36 +3,30 @@
 // persistent (disk) sending queue. Reported per core of the agent process (its own CPU
 // seconds from /proc), so the load generator's CPU does not count. The limit measured in the
 // same run is a relay that forwards the same HTTP bodies without decoding.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Signal } from '../src/model/common.ts';
-import { drive, makeRequest, nullSink } from './lib/load.ts';
-import { cpuSeconds, rssBytes, rssSampler } from './lib/proc.ts';
+import { makeRequest, nullSink } from './lib/load.ts';
+import { measure, waitHealthy, type Row } from './lib/measure.ts';
+import { cpuSeconds, rssBytes } from './lib/proc.ts';
 import { childEnv, freePort } from '../test/helpers/process.ts';
 
 const BIN = fileURLToPath(new URL('../bin/watchingcat.js', import.meta.url));
 const RELAY = fileURLToPath(new URL('./lib/relay.ts', import.meta.url));
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 8000);
 const ITEMS_PER_REQUEST = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 8000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitHealthy(port: number, child: ChildProcess, logs: () => string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`agent exited: ${logs()}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).status === 200) return;
-    } catch {
-      // starting
-    }
-    await sleep(50);
-  }
-  throw new Error(`agent not healthy: ${logs()}`);
-}
+const run = {
+  concurrency: CONCURRENCY,
+  itemsPerRequest: ITEMS_PER_REQUEST,
+  warmupMs: WARMUP_MS,
+  measureMs: MEASURE_MS,
+};
 
 /** Extra processors (YAML under `processors:`) run before batch in every pipeline. */
 interface Extra {
@@ -138,47 +132,6 @@ async function startDefaultAgent(sinkPort: number) {
   };
 }
 
-interface Row {
-  name: string;
-  itemsPerSec: number;
-  perCore: number;
-  cpu: number;
-  peakRssMiB: number;
-  refused: number;
-}
-
-async function measure(
-  name: string,
-  pid: number,
-  port: number,
-  path: string,
-  body: Uint8Array,
-): Promise<Row> {
-  let stopping = false;
-  const stats = { ok: 0, refused: 0, failed: 0 };
-  const run = drive(port, path, body, CONCURRENCY, () => stopping, stats);
-  await sleep(WARMUP_MS);
-  const sampler = rssSampler(pid);
-  const [ok0, cpu0, t0] = [stats.ok, cpuSeconds(pid), Date.now()];
-  await sleep(MEASURE_MS);
-  const [ok1, cpu1, t1] = [stats.ok, cpuSeconds(pid), Date.now()];
-  stopping = true;
-  await run;
-  const peak = sampler.stop();
-  if (stats.failed) throw new Error(`${name}: ${stats.failed} requests failed`);
-  const seconds = (t1 - t0) / 1000;
-  const items = (ok1 - ok0) * ITEMS_PER_REQUEST;
-  const cpu = cpu1 - cpu0;
-  return {
-    name,
-    itemsPerSec: items / seconds,
-    perCore: items / cpu,
-    cpu: cpu / seconds,
-    peakRssMiB: peak / 2 ** 20,
-    refused: stats.refused,
-  };
-}
-
 async function relayRow(sinkPort: number, body: Uint8Array): Promise<Row> {
   const port = await freePort();
   const child = spawn(process.execPath, [RELAY, String(port), String(sinkPort)], {
@@ -191,6 +144,7 @@ async function relayRow(sinkPort: number, body: Uint8Array): Promise<Row> {
     port,
     '/v1/traces',
     body,
+    run,
   );
   child.kill();
   return row;
@@ -228,7 +182,7 @@ export async function main(): Promise<void> {
     const label =
       `${s.signal}, ${s.persistent ? 'persistent' : 'memory'} queue, compression ${s.compression}` +
       (s.extra ? `, + ${s.extra.name} processor` : '');
-    rows.push(await measure(label, agent.child.pid!, agent.http, `/v1/${s.signal}`, bodies[s.signal]));
+    rows.push(await measure(label, agent.child.pid!, agent.http, `/v1/${s.signal}`, bodies[s.signal], run));
     await agent.stop();
   }
   rows.push(await relayRow(sink.port, bodies.traces));

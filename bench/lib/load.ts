@@ -177,18 +177,23 @@ export interface DriveStats {
   failed: number;
 }
 
-/** Sends `body` from `concurrency` connections until `stopAt`; counts into `stats` as it goes. */
+/**
+ * Sends `body` (or, for a function, a body it picks per request) from `concurrency` connections
+ * until `stopAt`; counts into `stats` as it goes.
+ */
 export async function drive(
   port: number,
   path: string,
-  body: Uint8Array,
+  bodies: Uint8Array | (() => Uint8Array),
   concurrency: number,
   stopAt: () => boolean,
   stats: DriveStats,
 ): Promise<DriveStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const pick = typeof bodies === 'function' ? bodies : () => bodies;
   const one = () =>
     new Promise<void>((resolve) => {
+      const body = pick();
       const req = request(
         {
           host: '127.0.0.1',
