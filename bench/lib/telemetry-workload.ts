@@ -8,23 +8,14 @@
 import type { KeyValue } from '../../src/model/common.ts';
 import type { LogRecord, LogsData, ResourceLogs } from '../../src/model/logs.ts';
 import type { ResourceSpans, Span, TracesData } from '../../src/model/traces.ts';
+import { prng } from '../../src/queue/testdata/prng.ts';
+
+export { prng };
 
 export const SERVICES = Array.from({ length: 20 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
 export const OPERATIONS = Array.from({ length: 10 }, (_, i) => `op-${i}`);
 export const SPANS_PER_TRACE = 16;
 const SERVICES_PER_TRACE = 4;
-
-/** mulberry32: small, fast, good enough for workload shapes. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const s = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
 const n = (key: string, v: number): KeyValue => ({ key, value: { intValue: v } });

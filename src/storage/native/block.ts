@@ -35,3 +35,24 @@ export function blockBytes(columns: NamedColumns): number {
   for (const [, c] of columns) n += c.byteLength();
   return n;
 }
+
+/**
+ * A RowBlock over named columns: subclasses list their columns once, in insert order, and count
+ * `rows` as they add them.
+ */
+export abstract class ColumnBlock implements RowBlock {
+  rows = 0;
+  private cols: NamedColumns | undefined;
+  /** The columns in insert order; called once, on first use (after the subclass's fields exist). */
+  protected abstract namedColumns(): NamedColumns;
+  columns(): NamedColumns {
+    return (this.cols ??= this.namedColumns());
+  }
+  byteLength(): number {
+    return blockBytes(this.columns());
+  }
+  reset(): void {
+    for (const [, c] of this.columns()) c.reset();
+    this.rows = 0;
+  }
+}

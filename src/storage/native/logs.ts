@@ -3,14 +3,13 @@
 import type { LogRecord, LogsData } from '../../model/logs.ts';
 import { encodeValue } from '../attributes.ts';
 import { AttributeColumns } from './attributes.ts';
-import type { NamedColumns, RowBlock } from './block.ts';
-import { blockBytes } from './block.ts';
+import type { NamedColumns } from './block.ts';
+import { ColumnBlock } from './block.ts';
 import { DateTime64Column, StringColumn, UInt32Column, UInt64Column, UInt8Column } from './columns.ts';
 import type { EncodedGroup } from './group.ts';
 import { GroupColumns, encodeGroup } from './group.ts';
 
-export class LogBlock implements RowBlock {
-  rows = 0;
+export class LogBlock extends ColumnBlock {
   private readonly timestamp = new DateTime64Column();
   private readonly hasTime = new UInt8Column();
   private readonly observedTime = new UInt64Column();
@@ -25,11 +24,10 @@ export class LogBlock implements RowBlock {
   private readonly group = new GroupColumns();
   private readonly attributes = new AttributeColumns();
   private readonly droppedAttributes = new UInt32Column();
-  private readonly named: NamedColumns;
 
-  constructor() {
+  protected namedColumns(): NamedColumns {
     // Insert order: LOG_COLUMNS (columns.ts), which native.test.ts checks.
-    this.named = [
+    return [
       ['timestamp', this.timestamp],
       ['has_time', this.hasTime],
       ['observed_time_unix_nano', this.observedTime],
@@ -78,19 +76,6 @@ export class LogBlock implements RowBlock {
     this.attributes.add(r.attributes);
     this.droppedAttributes.add(r.droppedAttributesCount);
     this.rows++;
-  }
-
-  byteLength(): number {
-    return blockBytes(this.named);
-  }
-
-  columns(): NamedColumns {
-    return this.named;
-  }
-
-  reset(): void {
-    for (const [, c] of this.named) c.reset();
-    this.rows = 0;
   }
 }
 

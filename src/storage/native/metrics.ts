@@ -13,8 +13,8 @@ import type {
 } from '../../model/metrics.ts';
 import type { EncodedAttributes } from './attributes.ts';
 import { AttributeArrayColumns, AttributeColumns, encodeAttributes } from './attributes.ts';
-import type { NamedColumns, RowBlock } from './block.ts';
-import { blockBytes } from './block.ts';
+import type { NamedColumns } from './block.ts';
+import { ColumnBlock } from './block.ts';
 import { ByteSink } from './byte-sink.ts';
 import {
   ArrayColumn,
@@ -174,31 +174,18 @@ class ExemplarColumns {
   }
 }
 
-/** The shared part of the four blocks: row count, common columns, and the RowBlock methods. */
-abstract class MetricBlock implements RowBlock {
-  rows = 0;
+/** The shared part of the four blocks: the common columns first. */
+abstract class MetricBlock extends ColumnBlock {
   protected readonly common = new CommonColumns();
-  private named: NamedColumns | undefined;
 
   /** The columns after the common ones, in insert order. */
   protected abstract own(): [string, Column][];
 
-  byteLength(): number {
-    return blockBytes(this.columns());
-  }
-
-  columns(): NamedColumns {
-    // Built on first use: subclass fields are not initialized yet in the base constructor.
-    return (this.named ??= [...this.common.named(), ...this.own()]);
-  }
-
-  reset(): void {
-    for (const [, c] of this.columns()) c.reset();
-    this.rows = 0;
+  protected namedColumns(): NamedColumns {
+    return [...this.common.named(), ...this.own()];
   }
 }
 
-/** metrics_number: gauge and sum points (METRIC_COLUMNS.number). */
 export class NumberBlock extends MetricBlock {
   private readonly metricType = new StringColumn();
   private readonly isMonotonic = new UInt8Column('Bool');

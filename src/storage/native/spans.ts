@@ -2,8 +2,8 @@
 // (json-rows.ts); native.test.ts checks that JSON and Native inserts store the same rows.
 import type { Span, TracesData } from '../../model/traces.ts';
 import { AttributeArrayColumns, AttributeColumns } from './attributes.ts';
-import type { NamedColumns, RowBlock } from './block.ts';
-import { blockBytes } from './block.ts';
+import type { NamedColumns } from './block.ts';
+import { ColumnBlock } from './block.ts';
 import {
   ArrayColumn,
   DateTime64Column,
@@ -15,8 +15,7 @@ import {
 import type { EncodedGroup } from './group.ts';
 import { GroupColumns, encodeGroup } from './group.ts';
 
-export class SpanBlock implements RowBlock {
-  rows = 0;
+export class SpanBlock extends ColumnBlock {
   private readonly timestamp = new DateTime64Column();
   private readonly endTime = new UInt64Column();
   private readonly duration = new UInt64Column();
@@ -45,11 +44,10 @@ export class SpanBlock implements RowBlock {
   private readonly linksFlags = new ArrayColumn(new UInt32Column());
   private readonly droppedLinks = new UInt32Column();
   private readonly schemaUrl = new StringColumn();
-  private readonly named: NamedColumns;
 
-  constructor() {
+  protected namedColumns(): NamedColumns {
     // Insert order: SPAN_COLUMNS (columns.ts), which native.test.ts checks.
-    this.named = [
+    return [
       ['timestamp', this.timestamp],
       ['end_time_unix_nano', this.endTime],
       ['duration_ns', this.duration],
@@ -127,19 +125,6 @@ export class SpanBlock implements RowBlock {
     this.droppedLinks.add(s.droppedLinksCount);
     this.schemaUrl.add(scopeSchemaUrl);
     this.rows++;
-  }
-
-  byteLength(): number {
-    return blockBytes(this.named);
-  }
-
-  columns(): NamedColumns {
-    return this.named;
-  }
-
-  reset(): void {
-    for (const [, c] of this.named) c.reset();
-    this.rows = 0;
   }
 }
 
