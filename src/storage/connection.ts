@@ -4,7 +4,7 @@
 //
 // Contract: chDB allows one on-disk session per process; opening a second storage with another
 // dataDir in the same process fails (chDB's own error is passed on).
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -126,17 +126,36 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
 
 /**
  * A fresh directory for the spool files of Native inserts: under /dev/shm (RAM) when writable,
- * else under the data directory. Each storage gets its own, removed at close.
+ * else under the data directory. Each storage gets its own, named after the process and removed
+ * at close; those of processes that died without closing (a crash, kill -9) are removed here, so
+ * their last block does not stay in RAM.
  */
-function spoolDir(dataDir: string): string {
+export function spoolDir(dataDir: string, shm = '/dev/shm'): string {
   let base = join(dataDir, 'spool');
   try {
-    accessSync('/dev/shm', constants.W_OK);
-    base = '/dev/shm';
+    accessSync(shm, constants.W_OK);
+    base = shm;
   } catch {
     mkdirSync(base, { recursive: true });
   }
-  return mkdtempSync(join(base, 'watchingcat-insert-'));
+  for (const name of readdirSync(base)) {
+    const m = SPOOL_NAME.exec(name);
+    if (m !== null && !alive(Number(m[1]))) rmSync(join(base, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(base, `${SPOOL_PREFIX}${process.pid}-`));
+}
+
+const SPOOL_PREFIX = 'watchingcat-insert-';
+const SPOOL_NAME = /^watchingcat-insert-(\d+)-/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 type NativeInserter = NonNullable<Storage['insertNative']> & { dispose(): void };
