@@ -30,6 +30,7 @@ import {
   type Sizer,
 } from '../queue/types.ts';
 import { itemSize } from './memory-queue.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 const HEADER = 24;
 const MAGIC0 = 0x57; // 'W'
@@ -141,7 +142,7 @@ export class PersistentQueue implements SendQueue {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const pid = Number(readFileSync(path, 'utf8').trim());
-        if (lockedHere.has(this.lockKey) || (pid && pid !== process.pid && alive(pid))) {
+        if (lockedHere.has(this.lockKey) || (pid && pid !== process.pid && processAlive(pid))) {
           throw new Error(
             `queue directory ${this.directory} is in use by process ${pid}; give each process and exporter its own directory`,
             { cause: e },
@@ -549,15 +550,6 @@ export class PersistentQueue implements SendQueue {
 
 /** Directories locked by this process (a lock file with our own pid is not enough to tell). */
 const lockedHere = new Set<string>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function writeAll(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
   let off = 0;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DEFAULT_DATABASE, DEFAULT_RETENTION_DAYS, assertIdentifier, singleNodeDDL } from './schema.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 export interface StorageOptions {
   /** Embedded chDB stores its files in `<dataDir>/clickhouse`. Required unless `url` is set. */
@@ -140,23 +141,13 @@ export function spoolDir(dataDir: string, shm = '/dev/shm'): string {
   }
   for (const name of readdirSync(base)) {
     const m = SPOOL_NAME.exec(name);
-    if (m !== null && !alive(Number(m[1]))) rmSync(join(base, name), { recursive: true, force: true });
+    if (m !== null && !processAlive(Number(m[1]))) rmSync(join(base, name), { recursive: true, force: true });
   }
   return mkdtempSync(join(base, `${SPOOL_PREFIX}${process.pid}-`));
 }
 
 const SPOOL_PREFIX = 'watchingcat-insert-';
 const SPOOL_NAME = /^watchingcat-insert-(\d+)-/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 type NativeInserter = NonNullable<Storage['insertNative']> & { dispose(): void };
 
