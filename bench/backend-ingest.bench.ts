@@ -5,19 +5,16 @@
 // generator in this process does not count). Bodies: 64 distinct pre-encoded requests of 1,000
 // items from bench/lib/telemetry-workload.ts (20 services, traces of 16 spans, varied values), so
 // stored data is not one request repeated.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeRequest } from '../src/codecs/otlp/index.ts';
 import type { Signal } from '../src/model/common.ts';
-import { freePort, childEnv } from '../test/helpers/process.ts';
+import { freePort } from '../test/helpers/process.ts';
 import { makeRequest } from './lib/load.ts';
-import { measure, waitHealthy, type Row } from './lib/measure.ts';
+import { measure, startInstance, type Row } from './lib/measure.ts';
 import { logTemplate, spanTemplate, stampLogs, stampSpans } from './lib/telemetry-workload.ts';
 
-const BIN = fileURLToPath(new URL('../bin/watchingcat.js', import.meta.url));
 const ITEMS = 1000;
 const BODIES = 64;
 const run = {
@@ -58,23 +55,12 @@ service:
     logs: {receivers: [otlp], processors: [memory_limiter], exporters: [storage]}
 `,
   );
-  let logs = '';
-  const child = spawn(
-    BIN,
+  const backend = await startInstance(
     ['backend', '--config', join(dir, 'c.yaml'), '--data-dir', dir, '--api-address', `127.0.0.1:${api}`],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }) },
+    dir,
+    health,
   );
-  child.stderr!.on('data', (d: Buffer) => (logs += d));
-  await waitHealthy(health, child, () => logs);
-  return {
-    child,
-    http,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...backend, http };
 }
 
 /** BODIES distinct requests of ITEMS items each, timestamped within the last minutes. */

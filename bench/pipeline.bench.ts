@@ -4,13 +4,13 @@
 // seconds from /proc), so the load generator's CPU does not count. The limit measured in the
 // same run is a relay that forwards the same HTTP bodies without decoding.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Signal } from '../src/model/common.ts';
 import { makeRequest, nullSink } from './lib/load.ts';
-import { measure, waitHealthy, type Row } from './lib/measure.ts';
+import { measure, startInstance, type Row } from './lib/measure.ts';
 import { cpuSeconds, rssBytes } from './lib/proc.ts';
 import { childEnv, freePort } from '../test/helpers/process.ts';
 
@@ -71,22 +71,12 @@ service:
     logs: {receivers: [otlp], processors: [${procs}], exporters: [otlphttp]}
 `;
   writeFileSync(join(dir, 'c.yaml'), yaml);
-  let logs = '';
-  const child = spawn(BIN, ['agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }),
-  });
-  child.stderr!.on('data', (d: Buffer) => (logs += d));
-  await waitHealthy(health, child, () => logs);
-  return {
-    child,
-    http,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const agent = await startInstance(
+    ['agent', '--config', join(dir, 'c.yaml'), '--data-dir', dir],
+    dir,
+    health,
+  );
+  return { ...agent, http };
 }
 
 /** The built-in agent configuration, moved to free loopback ports. */
@@ -110,26 +100,15 @@ async function startDefaultAgent(sinkPort: number) {
     .replace('0.0.0.0:4318', `127.0.0.1:${http}`)
     .replace('0.0.0.0:13133', `127.0.0.1:${health}`);
   writeFileSync(join(dir, 'c.yaml'), yaml);
-  let logs = '';
-  const child = spawn(
-    BIN,
+  return startInstance(
     [
       'agent',
       ...['--config', join(dir, 'c.yaml'), '--data-dir', dir],
       ...['--telemetry-address', `127.0.0.1:${tel}`, '--metrics-address', `127.0.0.1:${metrics}`],
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }) },
+    dir,
+    health,
   );
-  child.stderr!.on('data', (d: Buffer) => (logs += d));
-  await waitHealthy(health, child, () => logs);
-  return {
-    child,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function relayRow(sinkPort: number, body: Uint8Array): Promise<Row> {

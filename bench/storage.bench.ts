@@ -34,7 +34,8 @@ const BATCH = Number(process.env['WC_BENCH_BATCH'] ?? 8192);
 const WRITERS = Number(process.env['WC_BENCH_WRITERS'] ?? 16);
 const QUERIES = 100;
 // The data's time span (default 24 h: 10M spans a day is ~116/s, a mid-size cluster; the
-// 2026-12-02 run with everything in 2 h is in bench/RESULTS.md). Searches use 1 h windows.
+// 2026-12-02 run with everything in 2 h is in bench/RESULTS.md). Searches use 1 h windows and
+// must find something, so scaled-down runs need a shorter span (e.g. 50k items: WC_BENCH_HOURS=2).
 const HOURS = Number(process.env['WC_BENCH_HOURS'] ?? 24);
 const WINDOW_NS = BigInt(HOURS) * 3_600_000_000_000n;
 const HOUR_NS = 3_600_000_000_000n;

@@ -1,6 +1,9 @@
 // Driving an instance with OTLP/HTTP load and measuring it from outside: items/s, items per CPU
 // second of the instance's own process (/proc), so the load generator's CPU does not count.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { childEnv } from '../../test/helpers/process.ts';
 import { drive } from './load.ts';
 import { cpuSeconds, rssSampler } from './proc.ts';
 
@@ -17,6 +20,33 @@ export async function waitHealthy(port: number, child: ChildProcess, logs: () =>
     await sleep(50);
   }
   throw new Error(`agent not healthy: ${logs()}`);
+}
+
+const BIN = fileURLToPath(new URL('../../bin/watchingcat.js', import.meta.url));
+
+export interface Instance {
+  child: ChildProcess;
+  /** SIGTERM, wait for the exit, remove `dir`. */
+  stop(): Promise<void>;
+}
+
+/** `watchingcat ARGS` (warnings only on stderr), ready once its health check on `healthPort` answers. */
+export async function startInstance(args: string[], dir: string, healthPort: number): Promise<Instance> {
+  let logs = '';
+  const child = spawn(BIN, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: childEnv({ WATCHINGCAT_LOG_LEVEL: 'warn' }),
+  });
+  child.stderr!.on('data', (d: Buffer) => (logs += d));
+  await waitHealthy(healthPort, child, () => logs);
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RunOptions {

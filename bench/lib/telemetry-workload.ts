@@ -32,6 +32,19 @@ const resource = (service: string, pod: number) => ({
   droppedAttributesCount: 0,
 });
 
+/** The resource group of one pod of a service, made on first use. */
+function groupOf<G>(
+  groups: Map<string, G>,
+  svc: string,
+  pod: number,
+  make: (r: ReturnType<typeof resource>) => G,
+): G {
+  const key = `${svc}/${pod}`;
+  let g = groups.get(key);
+  if (g === undefined) groups.set(key, (g = make(resource(svc, pod))));
+  return g;
+}
+
 const scope = { name: 'bench', version: '1.0.0', attributes: [], droppedAttributesCount: 0 };
 
 /** A 16-byte trace id from a trace number (little-endian counter + a fixed tail). */
@@ -83,16 +96,11 @@ export function spanTemplate(size: number, seed: number): SpanTemplate {
     for (let k = 0; k < SPANS_PER_TRACE; k++) {
       const svc = SERVICES[(first + (k % SERVICES_PER_TRACE)) % SERVICES.length]!;
       const pod = Math.floor(rnd() * 3);
-      const key = `${svc}/${pod}`;
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = {
-          resource: resource(svc, pod),
-          schemaUrl: '',
-          scopeSpans: [{ scope, schemaUrl: '', spans: [] }],
-        };
-        groups.set(key, g);
-      }
+      const g = groupOf(groups, svc, pod, (r) => ({
+        resource: r,
+        schemaUrl: '',
+        scopeSpans: [{ scope, schemaUrl: '', spans: [] }],
+      }));
       const error = rnd() < 0.02;
       // Log-uniform durations between 0.1 ms and 1 s.
       const durNs = BigInt(Math.round(1e5 * 10 ** (rnd() * 4)));
@@ -199,16 +207,11 @@ export function logTemplate(size: number, seed: number): LogTemplate {
   for (let i = 0; i < size; i++) {
     const svc = SERVICES[Math.floor(rnd() * SERVICES.length)]!;
     const pod = Math.floor(rnd() * 3);
-    const key = `${svc}/${pod}`;
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = {
-        resource: resource(svc, pod),
-        schemaUrl: '',
-        scopeLogs: [{ scope, schemaUrl: '', logRecords: [] }],
-      };
-      groups.set(key, g);
-    }
+    const g = groupOf(groups, svc, pod, (r) => ({
+      resource: r,
+      schemaUrl: '',
+      scopeLogs: [{ scope, schemaUrl: '', logRecords: [] }],
+    }));
     let w = rnd() * total;
     let ti = 0;
     while (w >= LOG_WEIGHTS[ti]!) w -= LOG_WEIGHTS[ti++]!;
