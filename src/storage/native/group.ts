@@ -69,3 +69,42 @@ export class GroupColumns {
     ];
   }
 }
+
+/**
+ * A resumable writer of every item under `resources` → scopes → items (see RowWriter in
+ * appender.ts): stops when the block is full and continues from the same item with the next
+ * block; each scope's group is encoded once.
+ */
+export function scopeItemWriter<
+  B,
+  R extends { resource: Resource; schemaUrl: string },
+  S extends { scope: InstrumentationScope; schemaUrl: string },
+  I,
+>(
+  resources: readonly R[],
+  scopesOf: (r: R) => readonly S[],
+  itemsOf: (s: S) => readonly I[],
+  add: (block: B, item: I, group: EncodedGroup, scope: S) => void,
+): (block: B, full: () => boolean) => boolean {
+  let r = 0;
+  let s = 0;
+  let i = 0;
+  let group: EncodedGroup | undefined;
+  return (block, full) => {
+    for (; r < resources.length; r++, s = 0) {
+      const rg = resources[r]!;
+      const scopes = scopesOf(rg);
+      for (; s < scopes.length; s++, i = 0, group = undefined) {
+        const sg = scopes[s]!;
+        const items = itemsOf(sg);
+        if (i >= items.length) continue;
+        group ??= encodeGroup(rg.resource, rg.schemaUrl, sg.scope, sg.schemaUrl);
+        while (i < items.length) {
+          if (full()) return false;
+          add(block, items[i++]!, group, sg);
+        }
+      }
+    }
+    return true;
+  };
+}

@@ -7,7 +7,7 @@ import type { NamedColumns } from './block.ts';
 import { ColumnBlock } from './block.ts';
 import { DateTime64Column, StringColumn, UInt32Column, UInt64Column, UInt8Column } from './columns.ts';
 import type { EncodedGroup } from './group.ts';
-import { GroupColumns, encodeGroup } from './group.ts';
+import { GroupColumns, scopeItemWriter } from './group.ts';
 
 export class LogBlock extends ColumnBlock {
   private readonly timestamp = new DateTime64Column();
@@ -88,26 +88,12 @@ export function logWriter(
   data: LogsData,
   now = BigInt(Date.now()) * 1_000_000n,
 ): (block: LogBlock, full: () => boolean) => boolean {
-  let r = 0;
-  let s = 0;
-  let i = 0;
-  let group: EncodedGroup | undefined;
-  return (block, full) => {
-    for (; r < data.resourceLogs.length; r++, s = 0) {
-      const rl = data.resourceLogs[r]!;
-      for (; s < rl.scopeLogs.length; s++, i = 0, group = undefined) {
-        const sl = rl.scopeLogs[s]!;
-        const records = sl.logRecords;
-        if (i >= records.length) continue;
-        group ??= encodeGroup(rl.resource, rl.schemaUrl, sl.scope, sl.schemaUrl);
-        while (i < records.length) {
-          if (full()) return false;
-          block.add(records[i++]!, group, now);
-        }
-      }
-    }
-    return true;
-  };
+  return scopeItemWriter(
+    data.resourceLogs,
+    (rl) => rl.scopeLogs,
+    (sl) => sl.logRecords,
+    (block: LogBlock, record, group) => block.add(record, group, now),
+  );
 }
 
 /** Appends every record of `data` to `block` (resource and scope encoded once per scope); returns the count. */

@@ -220,22 +220,40 @@ export class NumberBlock extends MetricBlock {
   }
 }
 
-/** metrics_histogram (METRIC_COLUMNS.histogram). */
-export class HistogramBlock extends MetricBlock {
+/** count, sum, min, max: the leading columns of both histogram tables. */
+class HistogramStats {
   private readonly count = new UInt64Column();
   private readonly sum = new NullableColumn(new Float64Column(), 0);
   private readonly min = new NullableColumn(new Float64Column(), 0);
   private readonly max = new NullableColumn(new Float64Column(), 0);
+
+  named(): [string, Column][] {
+    return [
+      ['count', this.count],
+      ['sum', this.sum],
+      ['min', this.min],
+      ['max', this.max],
+    ];
+  }
+
+  add(p: HistogramDataPoint | ExponentialHistogramDataPoint): void {
+    this.count.add(p.count);
+    this.sum.add(p.sum);
+    this.min.add(p.min);
+    this.max.add(p.max);
+  }
+}
+
+/** metrics_histogram (METRIC_COLUMNS.histogram). */
+export class HistogramBlock extends MetricBlock {
+  private readonly stats = new HistogramStats();
   private readonly bucketCounts = new ArrayColumn(new UInt64Column());
   private readonly explicitBounds = new ArrayColumn(new Float64Column());
   private readonly exemplars = new ExemplarColumns();
 
   protected own(): [string, Column][] {
     return [
-      ['count', this.count],
-      ['sum', this.sum],
-      ['min', this.min],
-      ['max', this.max],
+      ...this.stats.named(),
       ['bucket_counts', this.bucketCounts],
       ['explicit_bounds', this.explicitBounds],
       ...this.exemplars.named(),
@@ -244,12 +262,9 @@ export class HistogramBlock extends MetricBlock {
 
   add(p: HistogramDataPoint, group: EncodedGroup, m: MetricFields): void {
     this.common.add(p, group, m);
-    this.count.add(p.count);
-    this.sum.add(p.sum);
-    this.min.add(p.min);
-    this.max.add(p.max);
-    addUInt64s(this.bucketCounts, p.bucketCounts);
-    addFloat64s(this.explicitBounds, p.explicitBounds);
+    this.stats.add(p);
+    addArray(this.bucketCounts, p.bucketCounts);
+    addArray(this.explicitBounds, p.explicitBounds);
     this.exemplars.add(p.exemplars);
     this.rows++;
   }
@@ -257,10 +272,7 @@ export class HistogramBlock extends MetricBlock {
 
 /** metrics_exp_histogram (METRIC_COLUMNS.expHistogram). */
 export class ExpHistogramBlock extends MetricBlock {
-  private readonly count = new UInt64Column();
-  private readonly sum = new NullableColumn(new Float64Column(), 0);
-  private readonly min = new NullableColumn(new Float64Column(), 0);
-  private readonly max = new NullableColumn(new Float64Column(), 0);
+  private readonly stats = new HistogramStats();
   private readonly scale = new Int32Column();
   private readonly zeroCount = new UInt64Column();
   private readonly zeroThreshold = new Float64Column();
@@ -272,10 +284,7 @@ export class ExpHistogramBlock extends MetricBlock {
 
   protected own(): [string, Column][] {
     return [
-      ['count', this.count],
-      ['sum', this.sum],
-      ['min', this.min],
-      ['max', this.max],
+      ...this.stats.named(),
       ['scale', this.scale],
       ['zero_count', this.zeroCount],
       ['zero_threshold', this.zeroThreshold],
@@ -289,17 +298,14 @@ export class ExpHistogramBlock extends MetricBlock {
 
   add(p: ExponentialHistogramDataPoint, group: EncodedGroup, m: MetricFields): void {
     this.common.add(p, group, m);
-    this.count.add(p.count);
-    this.sum.add(p.sum);
-    this.min.add(p.min);
-    this.max.add(p.max);
+    this.stats.add(p);
     this.scale.add(p.scale);
     this.zeroCount.add(p.zeroCount);
     this.zeroThreshold.add(p.zeroThreshold);
     this.positiveOffset.add(p.positive.offset);
-    addUInt64s(this.positiveCounts, p.positive.bucketCounts);
+    addArray(this.positiveCounts, p.positive.bucketCounts);
     this.negativeOffset.add(p.negative.offset);
-    addUInt64s(this.negativeCounts, p.negative.bucketCounts);
+    addArray(this.negativeCounts, p.negative.bucketCounts);
     this.exemplars.add(p.exemplars);
     this.rows++;
   }
@@ -336,12 +342,8 @@ export class SummaryBlock extends MetricBlock {
   }
 }
 
-function addUInt64s(col: ArrayColumn<UInt64Column>, xs: readonly number[]): void {
-  for (const x of xs) col.items.add(x);
-  col.endRow(xs.length);
-}
-
-function addFloat64s(col: ArrayColumn<Float64Column>, xs: readonly number[]): void {
+/** One row of an array column: every element of `xs`. */
+function addArray<V>(col: ArrayColumn<Column & { add(v: V): void }>, xs: readonly V[]): void {
   for (const x of xs) col.items.add(x);
   col.endRow(xs.length);
 }

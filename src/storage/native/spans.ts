@@ -13,7 +13,7 @@ import {
   UInt8Column,
 } from './columns.ts';
 import type { EncodedGroup } from './group.ts';
-import { GroupColumns, encodeGroup } from './group.ts';
+import { GroupColumns, scopeItemWriter } from './group.ts';
 
 export class SpanBlock extends ColumnBlock {
   private readonly timestamp = new DateTime64Column();
@@ -133,24 +133,10 @@ export class SpanBlock extends ColumnBlock {
  * block is full and continues from the same span when called again with the next block.
  */
 export function spanWriter(data: TracesData): (block: SpanBlock, full: () => boolean) => boolean {
-  let r = 0;
-  let s = 0;
-  let i = 0;
-  let group: EncodedGroup | undefined;
-  return (block, full) => {
-    for (; r < data.resourceSpans.length; r++, s = 0) {
-      const rs = data.resourceSpans[r]!;
-      for (; s < rs.scopeSpans.length; s++, i = 0, group = undefined) {
-        const ss = rs.scopeSpans[s]!;
-        const spans = ss.spans;
-        if (i >= spans.length) continue;
-        group ??= encodeGroup(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl);
-        while (i < spans.length) {
-          if (full()) return false;
-          block.add(spans[i++]!, group, ss.schemaUrl);
-        }
-      }
-    }
-    return true;
-  };
+  return scopeItemWriter(
+    data.resourceSpans,
+    (rs) => rs.scopeSpans,
+    (ss) => ss.spans,
+    (block: SpanBlock, span, group, ss) => block.add(span, group, ss.schemaUrl),
+  );
 }
