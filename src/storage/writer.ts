@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import type { LogsData } from '../model/logs.ts';
 import type { MetricsData } from '../model/metrics.ts';
 import type { TracesData } from '../model/traces.ts';
+import { itemCount } from '../model/signal.ts';
 import type { Storage } from './connection.ts';
 import { logRows, metricRows, spanRows } from './json-rows.ts';
 import { TABLES } from './schema.ts';
@@ -96,16 +97,10 @@ function appendersOf(storage: Storage): Appenders | undefined {
   return made;
 }
 
-function spanCount(data: TracesData): number {
-  let n = 0;
-  for (const rs of data.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-  return n;
-}
-
 export async function insertTraces(storage: Storage, data: TracesData): Promise<number> {
   const a = appendersOf(storage);
   if (a !== undefined) {
-    const n = spanCount(data);
+    const n = itemCount('traces', data);
     if (n > 0) await a.spans.append(spanWriter(data));
     return n;
   }
@@ -117,8 +112,7 @@ export async function insertTraces(storage: Storage, data: TracesData): Promise<
 export async function insertLogs(storage: Storage, data: LogsData): Promise<number> {
   const a = appendersOf(storage);
   if (a !== undefined) {
-    let n = 0;
-    for (const rl of data.resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
+    const n = itemCount('logs', data);
     if (n > 0) await a.logs.append(logWriter(data));
     return n;
   }
@@ -130,9 +124,7 @@ export async function insertLogs(storage: Storage, data: LogsData): Promise<numb
 export async function insertMetrics(storage: Storage, data: MetricsData): Promise<number> {
   const a = appendersOf(storage);
   if (a !== undefined) {
-    let n = 0;
-    for (const rm of data.resourceMetrics)
-      for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += m.data?.dataPoints.length ?? 0;
+    const n = itemCount('metrics', data);
     if (n > 0) await a.metrics.append(metricWriter(data));
     return n;
   }

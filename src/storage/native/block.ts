@@ -1,6 +1,7 @@
 // A Native block: column count and row count as varints, then per column its name, its type and
 // its data. Every column must hold exactly `rows` values.
 import { ByteSink } from './byte-sink.ts';
+import type { Appendable } from '../appender.ts';
 import type { Column } from './columns.ts';
 
 export type NamedColumns = readonly (readonly [name: string, column: Column])[];
@@ -22,12 +23,9 @@ export function nativeBlock(rows: number, columns: NamedColumns): Buffer[] {
 }
 
 /** Rows of one table, built column by column (see spans.ts and friends). */
-export interface RowBlock {
-  readonly rows: number;
-  byteLength(): number;
+export interface RowBlock extends Appendable {
   /** The columns in insert order (names are the table's). */
   columns(): NamedColumns;
-  reset(): void;
 }
 
 export function blockBytes(columns: NamedColumns): number {
