@@ -1,0 +1,117 @@
+// Building blocks every resource's families share: series constructors, condition triples,
+// timestamps, and the `_labels` / `_annotations` / `_created` families each resource has.
+import { allowedLabels, sanitizeLabelName } from './labels.ts';
+import type { FamilyDef, GenerateContext, KubeResourceObject, Metric, MetricType } from './types.ts';
+
+export const NO_LABELS: readonly string[] = Object.freeze([]);
+
+/** One series: `metric(1)`, `metric(0.5, ['resource'], ['cpu'])`. */
+export function metric(
+  value: number,
+  keys: readonly string[] = NO_LABELS,
+  values: readonly string[] = NO_LABELS,
+): Metric {
+  return { keys, values, value };
+}
+
+/** One series from a label object; keys keep the object's order. */
+export function series(value: number, labels: Readonly<Record<string, string>>): Metric {
+  return { keys: Object.keys(labels), values: Object.values(labels), value };
+}
+
+export function boolValue(b: boolean | undefined): number {
+  return b ? 1 : 0;
+}
+
+const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
+
+/**
+ * kube-state-metrics' condition triple: one series per status ("true", "false", "unknown"),
+ * 1 for the one the condition has. `status` is the last label, after `keys`.
+ */
+export function conditionMetrics(
+  status: string | undefined,
+  keys: readonly string[] = NO_LABELS,
+  values: readonly string[] = NO_LABELS,
+): Metric[] {
+  return CONDITION_STATUSES.map((s) =>
+    metric(status === s ? 1 : 0, [...keys, 'status'], [...values, s.toLowerCase()]),
+  );
+}
+
+/**
+ * RFC 3339 time → Unix seconds, truncated like Go's Time.Unix(). undefined for a missing or
+ * zero ("0001-01-01T00:00:00Z") time.
+ */
+export function unixSeconds(t: string | undefined | null): number | undefined {
+  if (!t) return undefined;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) return undefined;
+  const s = Math.floor(ms / 1000);
+  return s === ZERO_TIME_SECONDS ? undefined : s;
+}
+
+/** Go's zero time.Time in Unix seconds: metav1.Time.IsZero() is true for it. */
+const ZERO_TIME_SECONDS = -62135596800;
+
+/** A resource name as a label value: "nvidia.com/gpu" → "nvidia_com_gpu". */
+export function resourceLabel(name: string): string {
+  return sanitizeLabelName(name);
+}
+
+/** Shorthand for defining a family: the fields, then the generator. */
+export function family<T>(
+  name: string,
+  type: MetricType,
+  stability: 'stable' | 'experimental',
+  help: string,
+  generate: (obj: T, ctx: GenerateContext) => Metric[],
+  extra: { deprecatedVersion?: string; optIn?: boolean } = {},
+): FamilyDef<T> {
+  return { name, type, stability, help, generate, ...extra };
+}
+
+/** `kube_<x>_labels`: allowed Kubernetes labels as `label_*`; no series when nothing is allowed. */
+export function labelsFamily<T extends KubeResourceObject>(
+  name: string,
+  stability: 'stable' | 'experimental' = 'stable',
+  help = 'Kubernetes labels converted to Prometheus labels.',
+): FamilyDef<T> {
+  return family<T>(name, 'gauge', stability, help, (o, ctx) => {
+    if (ctx.allowLabels.length === 0) return [];
+    const l = allowedLabels('label', o.metadata.labels, ctx.allowLabels);
+    return [metric(1, l.keys, l.values)];
+  });
+}
+
+/** `kube_<x>_annotations`: allowed annotations as `annotation_*`. */
+export function annotationsFamily<T extends KubeResourceObject>(
+  name: string,
+  stability: 'stable' | 'experimental' = 'experimental',
+  help = 'Kubernetes annotations converted to Prometheus labels.',
+): FamilyDef<T> {
+  return family<T>(name, 'gauge', stability, help, (o, ctx) => {
+    if (ctx.allowAnnotations.length === 0) return [];
+    const a = allowedLabels('annotation', o.metadata.annotations, ctx.allowAnnotations);
+    return [metric(1, a.keys, a.values)];
+  });
+}
+
+/** `kube_<x>_created`: creation time in Unix seconds; no series when unset. */
+export function createdFamily<T extends KubeResourceObject>(
+  name: string,
+  stability: 'stable' | 'experimental' = 'stable',
+  help = 'Unix creation timestamp',
+): FamilyDef<T> {
+  return family<T>(name, 'gauge', stability, help, (o) => {
+    const t = unixSeconds(o.metadata.creationTimestamp);
+    return t === undefined ? [] : [metric(t)];
+  });
+}
+
+/** `metadata.resourceVersion` as a number when it parses as one (KSM's resourceVersionMetric). */
+export function resourceVersionMetrics(rv: string | undefined): Metric[] {
+  if (rv === undefined || rv.trim() === '') return [];
+  const v = Number(rv);
+  return Number.isNaN(v) ? [] : [metric(v)];
+}
