@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../roles/defaults.ts';
 import type { RoleFlags } from '../roles/flags.ts';
 import { loadRoleConfig, toYaml } from '../roles/load.ts';
 import { ROLE_SUMMARY, runRole } from '../roles/run.ts';
+import { runKubestateRender, type RenderFlags } from '../roles/kubestate-render.ts';
 import { runSim, type SimFlags } from '../roles/sim.ts';
 import { VERSION } from '../version.ts';
 import { EXIT } from './exit-codes.ts';
@@ -154,10 +155,21 @@ kubestate
   .argument('<file...>', 'object files (single objects, Lists, multi-document YAML)')
   .option('--metric-labels-allowlist <spec>', 'e.g. pods=[app,team],*=[*]')
   .option('--metric-annotations-allowlist <spec>', 'e.g. deployments=[owner]')
-  .option('--resources <list>', 'comma-separated resources to render')
-  .action(() => {
-    process.stderr.write('watchingcat kubestate render: not available in this version yet\n');
-    exitCode = EXIT.UNAVAILABLE;
+  .option('--resources <list>', 'comma-separated resources to render (default: every resource in the files)')
+  .option('--openmetrics', 'write the OpenMetrics format instead of the Prometheus text format')
+  .addHelpText(
+    'after',
+    `
+Prints the exposition kube-state-metrics v2.20 would serve for the objects, every family of each
+resource present (opt-in families included), on stdout. FILE may be - for stdin.
+Objects of kinds kube-state-metrics has no metrics for are skipped with a note on stderr.
+Exit codes: 0 ok, 1 a file could not be read or parsed (the others are still rendered), 2 bad flags.
+
+Example:
+  kubectl get pods -A -o yaml | watchingcat kubestate render --metric-labels-allowlist 'pods=[app]' -`,
+  )
+  .action(async (files: string[], opts: RenderFlags) => {
+    exitCode = await runKubestateRender(files, opts);
   });
 
 program

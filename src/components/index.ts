@@ -14,6 +14,7 @@ const f = (m: Promise<{ factory: unknown }>): Promise<AnyFactory> => m.then((x) 
 const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
   receiver: {
     otlp: () => f(import('./receivers/otlp/factory.ts')),
+    kubestate: () => f(import('./receivers/kubestate/factory.ts')),
   },
   processor: {
     batch: () => f(import('./processors/batch/factory.ts')),

@@ -33,6 +33,8 @@ interface Entry<T> {
 export interface ReadableStore<T> {
   get(namespace: string | undefined, name: string): T | undefined;
   list(): T[];
+  /** The current values without copying them into an array (a scrape of 10,000+ objects). */
+  values(): IterableIterator<T>;
   readonly size: number;
 }
 
@@ -66,6 +68,10 @@ export class InformerStore<T> implements ReadableStore<T> {
     let i = 0;
     for (const e of this.items.values()) out[i++] = e.value;
     return out;
+  }
+
+  *values(): IterableIterator<T> {
+    for (const e of this.items.values()) yield e.value;
   }
 
   /** ADDED / MODIFIED from a watch, or an item of a list. */

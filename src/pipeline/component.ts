@@ -2,6 +2,8 @@
 // after the OpenTelemetry Collector's: a factory (type name + config schema + constructor),
 // a config validated up front, consumers between stages, and a start/shutdown lifecycle.
 import type { z } from 'zod';
+import type { KubeClient } from '../k8s/client.ts';
+import type { KubeConnection } from '../k8s/config.ts';
 import type { Signal } from '../model/common.ts';
 import type { SignalData } from '../model/signal.ts';
 import type { ExpositionRegistry } from '../telemetry/exposition.ts';
@@ -68,6 +70,23 @@ export interface Host {
   isReady(): boolean;
   /** Prometheus endpoints on the metrics address (/metrics/kubestate, /metrics/cadvisor, /metrics/node). */
   readonly exposition: ExpositionRegistry;
+  /**
+   * The Kubernetes API as the process found it (`--kubeconfig`, in-cluster, $KUBECONFIG,
+   * ~/.kube/config), resolved once and shared; undefined when there is none (the process then
+   * runs without Kubernetes features and has said so once). Rejects when the chosen
+   * kubeconfig is broken. Absent on hosts built by tests that need no Kubernetes.
+   */
+  kubernetes?(): Promise<KubernetesAccess | undefined>;
+}
+
+export interface KubernetesAccess {
+  readonly connection: KubeConnection;
+  /** One client for every component (connections are pooled). */
+  readonly client: KubeClient;
+  /** `--cluster-name`: k8s.cluster.name on what the components produce. */
+  readonly clusterName: string | undefined;
+  /** `--node-name` (agent): the node this process serves. */
+  readonly nodeName: string | undefined;
 }
 
 export interface CreateSettings {

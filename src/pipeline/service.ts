@@ -8,7 +8,10 @@ import { ExpositionRegistry } from '../telemetry/exposition.ts';
 import { listen, type RunningServer } from '../telemetry/http-server.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { SelfMetrics } from '../telemetry/self-metrics.ts';
-import type { Extension, Host } from './component.ts';
+import { createKubeClient } from '../k8s/client.ts';
+import { resolveKubeConnection } from '../k8s/config.ts';
+import { VERSION } from '../version.ts';
+import type { Extension, Host, KubernetesAccess } from './component.ts';
 import { buildGraph, type Graph, type Node } from './graph.ts';
 
 export interface ServiceOptions {
@@ -28,6 +31,7 @@ export class Service {
   private started: Node[] = [];
   private servers: RunningServer[] = [];
   private stopping: Promise<void> | undefined;
+  private kube: Promise<KubernetesAccess | undefined> | undefined;
 
   constructor(config: ResolvedConfig, opts: ServiceOptions) {
     this.config = config;
@@ -40,7 +44,30 @@ export class Service {
       getExtension: (id: string): Extension | undefined => this.graph?.extensions.get(id),
       isReady: () => this.state === 'running',
       exposition: this.exposition,
+      kubernetes: () => this.kubernetes(),
     };
+  }
+
+  /** Resolves the Kubernetes connection once, on first use, and says once what it found. */
+  private kubernetes(): Promise<KubernetesAccess | undefined> {
+    this.kube ??= (async () => {
+      const k = this.config.service.kubernetes;
+      const { connection, reason } = await resolveKubeConnection(
+        k.kubeconfig ? { kubeconfig: k.kubeconfig } : {},
+      );
+      if (!connection) {
+        this.logger.warn({ reason }, 'no Kubernetes API found: running without Kubernetes features');
+        return undefined;
+      }
+      this.logger.info({ server: connection.server, reason }, 'Kubernetes API');
+      return {
+        connection,
+        client: createKubeClient(connection, { userAgent: `watchingcat/${VERSION}` }),
+        clusterName: k.cluster_name,
+        nodeName: k.node_name,
+      };
+    })();
+    return this.kube;
   }
 
   /** Addresses the process endpoints actually bound to, by name ("telemetry", "metrics"). */
@@ -147,5 +174,7 @@ export class Service {
     this.started = [];
     await Promise.all(this.servers.map((s) => s.close()));
     this.servers = [];
+    const kube = await this.kube?.catch(() => undefined);
+    kube?.client.close();
   }
 }
