@@ -30,6 +30,7 @@ const NEEDS_ESCAPE = /[\\\n"]/;
 
 /** Label values escape backslash, newline and double quote. */
 export function escapeLabelValue(s: string): string {
+  if (typeof s !== 'string') s = s === undefined || s === null ? '' : String(s); // never trust a generator's types
   if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[\\\n"]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\"'));
 }

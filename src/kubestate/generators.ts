@@ -43,8 +43,8 @@ export function conditionMetrics(
  * RFC 3339 time → Unix seconds, truncated like Go's Time.Unix(). undefined for a missing or
  * zero ("0001-01-01T00:00:00Z") time.
  */
-export function unixSeconds(t: string | undefined | null): number | undefined {
-  if (!t) return undefined;
+export function unixSeconds(t: unknown): number | undefined {
+  if (typeof t !== 'string' || t === '') return undefined;
   const ms = Date.parse(t);
   if (Number.isNaN(ms)) return undefined;
   const s = Math.floor(ms / 1000);
@@ -79,7 +79,7 @@ export function labelsFamily<T extends KubeResourceObject>(
 ): FamilyDef<T> {
   return family<T>(name, 'gauge', stability, help, (o, ctx) => {
     if (ctx.allowLabels.length === 0) return [];
-    const l = allowedLabels('label', o.metadata.labels, ctx.allowLabels);
+    const l = allowedLabels('label', stringMap(o.metadata.labels), ctx.allowLabels);
     return [metric(1, l.keys, l.values)];
   });
 }
@@ -92,7 +92,7 @@ export function annotationsFamily<T extends KubeResourceObject>(
 ): FamilyDef<T> {
   return family<T>(name, 'gauge', stability, help, (o, ctx) => {
     if (ctx.allowAnnotations.length === 0) return [];
-    const a = allowedLabels('annotation', o.metadata.annotations, ctx.allowAnnotations);
+    const a = allowedLabels('annotation', stringMap(o.metadata.annotations), ctx.allowAnnotations);
     return [metric(1, a.keys, a.values)];
   });
 }
@@ -110,8 +110,21 @@ export function createdFamily<T extends KubeResourceObject>(
 }
 
 /** `metadata.resourceVersion` as a number when it parses as one (KSM's resourceVersionMetric). */
-export function resourceVersionMetrics(rv: string | undefined): Metric[] {
-  if (rv === undefined || rv.trim() === '') return [];
-  const v = Number(rv);
-  return Number.isNaN(v) ? [] : [metric(v)];
+export function resourceVersionMetrics(rv: unknown): Metric[] {
+  // Go's strconv.ParseFloat: decimal or exponent notation, no surrounding space.
+  if (typeof rv !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(rv)) return [];
+  return [metric(Number(rv))];
+}
+
+/** A string field as a label value: anything else (absent, wrong type) is "". */
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** A string-to-string map field (labels, selectors); entries of other types are left out. */
+export function stringMap(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
 }

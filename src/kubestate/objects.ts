@@ -67,7 +67,13 @@ export function parseObjects(text: string, name: string): KubeResourceObject[] {
     if (d.errors.length > 0) {
       throw new ObjectFileError(`${name}: invalid YAML in document ${i + 1}: ${d.errors[0]!.message}`);
     }
-    flatten(d.toJS({ maxAliasCount: 100 }), list.length > 1 ? `${name} (document ${i + 1})` : name, out);
+    let value: unknown;
+    try {
+      value = d.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      throw new ObjectFileError(`${name}: invalid YAML in document ${i + 1}: ${(e as Error).message}`);
+    }
+    flatten(value, list.length > 1 ? `${name} (document ${i + 1})` : name, out);
   });
   return out;
 }

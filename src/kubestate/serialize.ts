@@ -17,7 +17,13 @@ export function serializeObject<T extends KubeResourceObject>(
   ctx: GenerateContext,
   onError?: GenerateErrorHandler,
 ): string[] {
-  const idValues = def.identify(obj);
+  let idValues: string[];
+  try {
+    idValues = def.identify(obj);
+  } catch (err) {
+    onError?.('(identifying labels)', obj, err);
+    return families.map(() => '');
+  }
   const out = new Array<string>(families.length);
   for (let i = 0; i < families.length; i++) {
     const f = families[i]!;

@@ -28,9 +28,14 @@ function otlpExporter(endpoint: string, env: NodeJS.ProcessEnv): [string, Obj] {
 
 const memoryLimiter = { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 };
 
-function pipelines(receivers: string[], processors: string[], exporters: string[]): Obj {
+function pipelines(
+  receivers: string[],
+  processors: string[],
+  exporters: string[],
+  metricReceivers = receivers,
+): Obj {
   const p = { receivers, processors, exporters };
-  return { traces: { ...p }, metrics: { ...p }, logs: { ...p } };
+  return { traces: { ...p }, metrics: { ...p, receivers: metricReceivers }, logs: { ...p } };
 }
 
 export interface DefaultConfig {
@@ -45,9 +50,12 @@ export function defaultConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): DefaultConfig {
   const notes: string[] = [];
-  const receivers = {
+  const receivers: Obj = {
     otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
   };
+  // The cluster role watches the API server for kube-state metrics (served on the metrics
+  // address and pushed down the metrics pipeline); without Kubernetes it says so once and idles.
+  if (role === 'cluster') receivers.kubestate = {};
   // The storage exporter batches itself (group commit after the data is in its block, so an
   // acknowledgement waits for one insert, not for a batch timeout and then an insert); the roles
   // that forward keep the batch processor.
@@ -93,7 +101,7 @@ export function defaultConfig(
       exporters,
       service: {
         extensions: Object.keys(extensions),
-        pipelines: pipelines(['otlp'], Object.keys(processors), [exporterId]),
+        pipelines: pipelines(['otlp'], Object.keys(processors), [exporterId], Object.keys(receivers)),
       },
     },
     notes,

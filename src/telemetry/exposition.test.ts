@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { ExpositionRegistry, negotiateFormat } from './exposition.ts';
+
+describe('metrics address endpoints', () => {
+  const reg = new ExpositionRegistry();
+  const server = createServer((req, res) => void reg.handle(req, res));
+  let base = '';
+  before(async () => {
+    reg.register('kubestate', (format) => ['# TYPE a gauge\n', format === 'openmetrics' ? 'a 1\n' : 'a 2\n']);
+    reg.register('node', () => 'node_load1 0.5\n');
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('serves one provider or all, in the text format by default', async () => {
+    const one = await fetch(`${base}/metrics/kubestate`);
+    assert.equal(one.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    assert.equal(await one.text(), '# TYPE a gauge\na 2\n');
+    assert.equal(await (await fetch(`${base}/metrics`)).text(), '# TYPE a gauge\na 2\nnode_load1 0.5\n');
+  });
+
+  it('negotiates OpenMetrics and ends it with one # EOF', async () => {
+    const r = await fetch(`${base}/metrics`, {
+      headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
+    });
+    assert.match(r.headers.get('content-type')!, /^application\/openmetrics-text; version=1.0.0/);
+    const body = await r.text();
+    assert.ok(body.endsWith('a 1\nnode_load1 0.5\n# EOF\n'), body);
+    assert.equal(body.split('# EOF').length, 2);
+    assert.equal(negotiateFormat('text/plain'), 'text');
+    assert.equal(negotiateFormat(undefined), 'text');
+  });
+
+  it('gzips when asked, and the body survives the round trip', async () => {
+    const { request } = await import('node:http');
+    const raw = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      request(`${base}/metrics/kubestate`, { headers: { 'accept-encoding': 'gzip, deflate' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(raw.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(raw.body).toString(), '# TYPE a gauge\na 2\n');
+  });
+
+  it('says what is missing on unknown and unserved paths', async () => {
+    const unknown = await fetch(`${base}/nope`);
+    assert.equal(unknown.status, 404);
+    assert.match(await unknown.text(), /endpoints: \/metrics, \/metrics\/kubestate/);
+    const unserved = await fetch(`${base}/metrics/cadvisor`);
+    assert.equal(unserved.status, 404);
+    assert.match(await unserved.text(), /nothing serves \/metrics\/cadvisor/);
+  });
+});
