@@ -15,7 +15,7 @@ const ODD_VALUES: unknown[] = [
   null,
   0,
   -1,
-  1e309,
+  Infinity,
   '',
   'x',
   '250m',

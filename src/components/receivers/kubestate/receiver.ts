@@ -82,6 +82,7 @@ export class KubeStateReceiver implements Lifecycle {
       if (err instanceof AutoShardingError) throw err;
       throw new Error(
         `auto_sharding: cannot read pod ${a.pod_namespace}/${a.pod_name}: ${(err as Error).message}`,
+        { cause: err },
       );
     }
   }
