@@ -108,9 +108,59 @@ test('print-config shows a configuration that validate accepts, with flags appli
 });
 
 test('commands that are not built yet exit 3 and say so', async () => {
-  const r = await runCli(['kubestate', 'render', join(dir, 'none.yaml')]);
+  const r = await runCli(['up', '--demo', '--data-dir', dir]);
   assert.equal(r.code, 3);
   assert.match(r.stderr, /not available in this version yet/);
+});
+
+test('kubestate render prints conformance cases exactly, with allow-list flags', async () => {
+  // Through the command as external checks run it; every case runs in-process in
+  // src/kubestate/conformance.test.ts — here a few, with and without allow-lists.
+  const { loadCaseFiles, normalize } = await import('../src/kubestate/testdata/conformance.ts');
+  const files = loadCaseFiles();
+  const picked = files
+    .filter((f) => ['configmap', 'pod', 'deployment', 'node'].includes(f.resource))
+    .flatMap((f) =>
+      f.cases
+        .slice(0, 2)
+        .concat(f.cases.filter((c) => c.options))
+        .map((c) => ({ f, c })),
+    );
+  assert.ok(picked.length >= 6);
+  for (const { f, c } of picked) {
+    const file = join(dir, `${f.resource}.json`);
+    writeFileSync(file, JSON.stringify(c.object));
+    const args = ['kubestate', 'render', file];
+    if (c.options?.allowLabelsList)
+      args.push('--metric-labels-allowlist', `*=[${c.options.allowLabelsList.join(',')}]`);
+    if (c.options?.allowAnnotationsList) {
+      args.push('--metric-annotations-allowlist', `*=[${c.options.allowAnnotationsList.join(',')}]`);
+    }
+    const r = await runCli(args, { env: { TZ: 'UTC' } });
+    assert.equal(r.code, 0, `${c.name}: ${r.stderr}`);
+    assert.deepEqual(normalize(r.stdout, c.metricNames), normalize(c.want, c.metricNames), c.name);
+  }
+});
+
+test('kubestate render: bad flags exit 2, unreadable files exit 1, other kinds are skipped', async () => {
+  const bad = await runCli(['kubestate', 'render', '--metric-labels-allowlist', 'pods=app', join(dir, 'x')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid allow-list "pods=app"/);
+  const unknown = await runCli(['kubestate', 'render', '--resources', 'pod', join(dir, 'x')]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown resource pod; available: .*pods/);
+  const missing = await runCli(['kubestate', 'render', join(dir, 'none.yaml')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /cannot read .*none\.yaml: ENOENT/);
+  const mixed = join(dir, 'mixed.yaml');
+  writeFileSync(
+    mixed,
+    'apiVersion: v1\nkind: Event\nmetadata: {name: ev}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: ns}\n',
+  );
+  const r = await runCli(['kubestate', 'render', mixed]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /kube_configmap_info\{namespace="ns",configmap="cm"\} 1/);
+  assert.match(r.stderr, /skipped Event ev/);
 });
 
 test('sim rejects bad flags with exit 2 and says what is allowed', async () => {
