@@ -208,3 +208,66 @@ test('the same series are pushed over OTLP with signal metadata', async () => {
   assert.equal(attrs['watchingcat.signal.subcategory'], 'Pod Metrics');
   assert.equal(attrs['watchingcat.collector.type'], 'api');
 });
+
+test('Prometheus scrapes the endpoint (OpenMetrics negotiated) and stores every series', async (t) => {
+  const prometheusPath = which('prometheus');
+  if (!prometheusPath) {
+    t.skip('prometheus not found (Debian package prometheus): no real scrape was checked');
+    return;
+  }
+  const port = await freePort();
+  const pdir = join(dir, 'prometheus');
+  const cfg = join(dir, 'prometheus.yml');
+  writeFileSync(
+    cfg,
+    `global: {scrape_interval: 1s, scrape_timeout: 1s}
+scrape_configs:
+  - job_name: kubestate
+    metrics_path: /metrics/kubestate
+    honor_labels: true
+    static_configs: [{targets: ['127.0.0.1:${metricsPort}']}]
+`,
+  );
+  let logs = '';
+  const prom = spawn(
+    prometheusPath,
+    [`--config.file=${cfg}`, `--storage.tsdb.path=${pdir}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  prom.stderr!.on('data', (d: Buffer) => (logs = (logs + d).slice(-20_000)));
+  const query = async (
+    q: string,
+  ): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as {
+      data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
+    return body.data?.result ?? [];
+  };
+  try {
+    const scraped = count(await text(), 'kube_pod_info{');
+    let up: string | undefined;
+    let pods = 0;
+    for (let i = 0; i < 150 && (up !== '1' || pods !== scraped); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (prom.exitCode !== null) throw new Error(`prometheus exited:\n${logs}`);
+      try {
+        up = (await query('up{job="kubestate"}'))[0]?.value[1];
+        pods = Number((await query('count(kube_pod_info)'))[0]?.value[1] ?? 0);
+      } catch {
+        // not listening yet
+      }
+    }
+    assert.equal(up, '1', `the scrape succeeded:\n${logs.slice(-2000)}`);
+    assert.equal(pods, scraped, 'every pod series stored');
+    const samples = await query('scrape_samples_scraped{job="kubestate"}');
+    const lines = (await text()).split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+    assert.ok(
+      Math.abs(Number(samples[0]?.value[1]) - lines) <= lines * 0.05,
+      `samples ${samples[0]?.value[1]} vs ${lines} lines`,
+    );
+  } finally {
+    prom.kill('SIGTERM');
+    await new Promise((r) => prom.once('exit', r));
+  }
+});
