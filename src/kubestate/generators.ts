@@ -128,3 +128,24 @@ export function stringMap(v: unknown): Record<string, string> | undefined {
   for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
   return out;
 }
+
+// Defensive accessors: objects come from the API server (or a user's file) and the fuzz test
+// feeds every generator fields of the wrong type; a generator reads through these and never
+// throws. Missing values read as Go's zero value at the call site (`num(x) ?? 0`).
+
+/** An array field, or [] for anything else. */
+export function arr<T = unknown>(v: unknown): readonly T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+
+/** An object field (not an array), or undefined. */
+export function rec(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/** A finite number field, or undefined. */
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
