@@ -306,6 +306,35 @@ describe('KubeClient', () => {
     }
   });
 
+  it('open watches do not use up the connections lists need (maxSockets)', async () => {
+    handler = (req, res) => {
+      if (req.url!.includes('watch=true')) {
+        res.writeHead(200);
+        res.write('\n'); // held open, like a quiet watch
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ kind: 'List', metadata: { resourceVersion: '1' }, items: [] }));
+    };
+    const client = createKubeClient(connection(base), { maxSockets: 2 });
+    const ac = new AbortController();
+    try {
+      const watches = [1, 2, 3, 4].map((i) =>
+        client.watch(`/w${i}`, {}, () => {}, ac.signal).catch(() => {}),
+      );
+      await sleep(50);
+      const listed = await Promise.race([
+        client.list('/l', {}).then(() => 'listed'),
+        sleep(2000).then(() => 'starved'),
+      ]);
+      assert.equal(listed, 'listed', 'a list completes while more watches than maxSockets are open');
+      ac.abort(new Error('done'));
+      await Promise.all(watches);
+    } finally {
+      client.close();
+    }
+  });
+
   it('list: a body over maxBodyBytes is refused', async () => {
     handler = (_req, res) => {
       res.writeHead(200);

@@ -117,7 +117,11 @@ export interface KubeClientOptions {
   maxBodyBytes?: number;
   /** Timeout for GET/LIST (whole response). Default 60 s. */
   requestTimeoutMs?: number;
-  /** Pooled connections per host. Default 16; every open watch holds one. */
+  /**
+   * Pooled connections per host for GET/LIST. Default 16. Watches do not count against it: each
+   * open watch holds its own connection for its lifetime (HTTP/1.1 cannot multiplex), so a
+   * cap shared with watches would starve lists once that many watches were open.
+   */
   maxSockets?: number;
 }
 
@@ -146,6 +150,8 @@ class HttpKubeClient implements KubeClient {
   private readonly transport: typeof http | typeof https;
   private readonly secure: boolean;
   private readonly agent: http.Agent;
+  /** Watches' own connections, uncapped (see KubeClientOptions.maxSockets). */
+  private readonly watchAgent: http.Agent;
   private readonly userAgent: string;
   private readonly maxLineBytes: number;
   private readonly maxBodyBytes: number;
@@ -161,6 +167,8 @@ class HttpKubeClient implements KubeClient {
     this.transport = secure ? httpsModule() : httpModule;
     const agentOpts = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: opts.maxSockets ?? 16 };
     this.agent = secure ? new (httpsModule().Agent)(agentOpts) : new httpModule.Agent(agentOpts);
+    const watchOpts = { keepAlive: true, keepAliveMsecs: 30_000 };
+    this.watchAgent = secure ? new (httpsModule().Agent)(watchOpts) : new httpModule.Agent(watchOpts);
     this.userAgent = opts.userAgent ?? 'watchingcat';
     this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -202,7 +210,7 @@ class HttpKubeClient implements KubeClient {
     if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
     const deadlineMs =
       opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 + WATCH_DEADLINE_GRACE_MS : undefined;
-    const res = await this.open(path, q, signal, deadlineMs);
+    const res = await this.open(path, q, signal, deadlineMs, this.watchAgent);
     const splitter = new LineSplitter(this.maxLineBytes);
     const handleLine = (line: string, atEnd = false): void => {
       let ev: { type?: string; object?: unknown };
@@ -265,6 +273,7 @@ class HttpKubeClient implements KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -285,9 +294,10 @@ class HttpKubeClient implements KubeClient {
     q: URLSearchParams | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
+    agent: http.Agent = this.agent,
   ): Promise<http.IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.send(path, q, signal, timeoutMs);
+      const res = await this.send(path, q, signal, timeoutMs, agent);
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) return res;
       const text = await readBody(res, MAX_ERROR_BODY_BYTES, `GET ${path}`, true).catch(() => '');
@@ -305,6 +315,7 @@ class HttpKubeClient implements KubeClient {
     q: URLSearchParams | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
+    agent: http.Agent,
   ): Promise<http.IncomingMessage> {
     signal?.throwIfAborted();
     const creds = await this.conn.credentials();
@@ -324,7 +335,7 @@ class HttpKubeClient implements KubeClient {
       port: this.base.port || undefined,
       path: `${prefix}${path}${qs}`,
       headers,
-      agent: this.agent,
+      agent,
       signal,
     };
     if (this.secure) {
