@@ -16,9 +16,7 @@ function configMap(name: string, ns: string, labels: Record<string, string> = {}
 }
 
 function scrape(c: KubeStateCollector): string {
-  const out: string[] = [];
-  c.write('text', out);
-  return out.join('');
+  return Buffer.concat([...c.chunks('text')]).toString('utf8');
 }
 
 function infoLines(text: string): string[] {

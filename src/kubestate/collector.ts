@@ -8,13 +8,14 @@ import type { Informer } from '../k8s/informer.ts';
 import type { KubeObject } from '../k8s/types.ts';
 import type { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { selectFamilies } from './catalog.ts';
+import { ChunkWriter } from './chunk-writer.ts';
 import type { FamilyFilter } from './catalog.ts';
 import type { ExpositionFormat } from './format.ts';
 import type { AllowList } from './labels.ts';
 import { contextFor } from './render.ts';
 import { ownsObject } from './sharding.ts';
 import type { ShardSpec } from './sharding.ts';
-import { NOT_OWNED, ResourceMetricsStore } from './store.ts';
+import { isOwned, NOT_OWNED, ResourceMetricsStore } from './store.ts';
 import type { CachedObject } from './store.ts';
 import type { KubeResourceObject, ResourceDef } from './types.ts';
 
@@ -158,9 +159,11 @@ export class KubeStateCollector {
     return defs.filter((d) => out.includes(d));
   }
 
-  /** Appends the exposition of every resource to `out` (see ResourceMetricsStore.write). */
-  write(format: ExpositionFormat, out: string[]): void {
-    for (const w of this.watched) w.store.write(this.objects(w), format, out);
+  /** The exposition of every resource, as chunks of bytes (see ResourceMetricsStore.write). */
+  *chunks(format: ExpositionFormat): Generator<Buffer> {
+    const writer = new ChunkWriter();
+    for (const w of [...this.watched]) yield* w.store.write(this.objects(w), format, writer);
+    yield* writer.end();
   }
 
   /** Every resource with its families and cached objects (for the OTLP push). */
@@ -173,7 +176,7 @@ export class KubeStateCollector {
     const out: Record<string, number> = {};
     for (const w of this.watched) {
       let n = 0;
-      for (const o of this.objects(w)) if (o !== NOT_OWNED) n++;
+      for (const o of this.objects(w)) if (isOwned(o)) n++;
       out[w.store.def.resource] = n;
     }
     return out;

@@ -7,6 +7,7 @@ import type { Metric, MetricsData, NumberDataPoint } from '../model/metrics.ts';
 import { AggregationTemporality } from '../model/metrics.ts';
 import { VERSION } from '../version.ts';
 import { helpText } from './format.ts';
+import { familyText, isOwned } from './store.ts';
 import type { ResourceMetricsStore, CachedObject } from './store.ts';
 
 /** Which signal-metadata resource attributes to add (the seed's telegen.* table, our prefix). */
@@ -106,13 +107,13 @@ export function toOtlp(
 ): MetricsData {
   const data: MetricsData = { resourceMetrics: [] };
   for (const { store, objects } of snapshot) {
-    const owned = [...objects].filter((x) => x.chunks.length > 0);
+    const owned = [...objects].filter(isOwned);
     if (owned.length === 0) continue;
     const metrics: Metric[] = [];
     store.families.forEach((f, i) => {
       const points: NumberDataPoint[] = [];
       for (const obj of owned) {
-        const chunk = obj.chunks[i]!;
+        const chunk = familyText(obj, i);
         if (chunk === '') continue;
         let start = 0;
         while (start < chunk.length) {

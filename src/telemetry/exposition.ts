@@ -3,12 +3,14 @@
 //
 // Contracts:
 //   - A provider returns its exposition as parts (concatenated in order) for the negotiated
-//     format. OpenMetrics output from a provider never carries `# EOF`; the registry ends the
+//     format: strings or bytes, possibly a lazy iterable that produces them while the body is
+//     streamed (kube-state's tens of megabytes are never held as one string). OpenMetrics output from a provider never carries `# EOF`; the registry ends the
 //     body with it once.
 //   - OpenMetrics is served when the Accept header asks for application/openmetrics-text
 //     (what Prometheus sends first); otherwise the text format 0.0.4.
-//   - gzip when Accept-Encoding allows it, compressed off the event loop (zlib's thread pool) and
-//     streamed, so a 40 MB kube-state scrape neither blocks other requests nor doubles memory.
+//   - The body is streamed with backpressure (chunked transfer encoding); gzip when
+//     Accept-Encoding allows it, compressed off the event loop (zlib's thread pool), so a 60 MB
+//     kube-state scrape neither blocks other requests nor sits in memory whole.
 import { createGzip, constants as zlib } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,8 +18,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
+/** One part of a body, or a lazy sequence of them. */
+export type ExpositionBody = string | Iterable<string | Uint8Array>;
+
 /** Returns the exposition at scrape time, as one string or as parts to concatenate. */
-export type ExpositionProvider = (format: ExpositionFormat) => string | string[] | Promise<string | string[]>;
+export type ExpositionProvider = (format: ExpositionFormat) => ExpositionBody | Promise<ExpositionBody>;
 
 export const EXPOSITION_NAMES = ['kubestate', 'cadvisor', 'node'] as const;
 export type ExpositionName = (typeof EXPOSITION_NAMES)[number];
@@ -44,8 +49,8 @@ export class ExpositionRegistry {
     this.providers.delete(name);
   }
 
-  /** The body parts for a path and format; undefined when nothing serves the path. */
-  async collect(path: string, format: ExpositionFormat): Promise<string[] | undefined> {
+  /** The body parts for a path and format (lazy: iterate once); undefined when nothing serves the path. */
+  async collect(path: string, format: ExpositionFormat): Promise<Iterable<string | Uint8Array> | undefined> {
     let chosen: ExpositionProvider[];
     if (path === '/metrics') chosen = [...this.providers.values()];
     else {
@@ -53,13 +58,8 @@ export class ExpositionRegistry {
       if (!p) return undefined;
       chosen = [p];
     }
-    const parts: string[] = [];
-    for (const r of await Promise.all(chosen.map((p) => p(format)))) {
-      if (typeof r === 'string') parts.push(r);
-      else for (const s of r) parts.push(s);
-    }
-    if (format === 'openmetrics') parts.push('# EOF\n');
-    return parts;
+    const bodies = await Promise.all(chosen.map((p) => p(format)));
+    return concatParts(bodies, format === 'openmetrics' ? '# EOF\n' : undefined);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -80,23 +80,33 @@ export class ExpositionRegistry {
       return;
     }
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[format] };
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      headers['content-encoding'] = 'gzip';
-      res.writeHead(200, headers);
-      // Level 1: a scrape is compressed every time it is served; speed matters more than the
-      // last few percent (this text compresses ~10x even so).
-      await pipeline(Readable.from(parts), createGzip({ level: 1, flush: zlib.Z_NO_FLUSH }), res).catch(
-        () => {
-          res.destroy(); // the client went away mid-body
-        },
-      );
-      return;
-    }
-    let length = 0;
-    for (const p of parts) length += Buffer.byteLength(p);
-    headers['content-length'] = String(length);
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (gzip) headers['content-encoding'] = 'gzip';
     res.writeHead(200, headers);
-    for (const p of parts) res.write(p);
-    res.end();
+    const body = Readable.from(parts);
+    // Level 1: a scrape is compressed every time it is served; speed matters more than the last
+    // few percent (this text compresses ~7x even so).
+    const streams = gzip ? [body, createGzip({ level: 1, flush: zlib.Z_NO_FLUSH }), res] : [body, res];
+    await pipeline(streams).catch(() => {
+      res.destroy(); // the client went away mid-body
+    });
   }
+}
+
+function* concatParts(bodies: ExpositionBody[], trailer: string | undefined): Generator<string | Uint8Array> {
+  for (const b of bodies) {
+    if (typeof b === 'string') {
+      if (b.length > 0) yield b;
+    } else {
+      for (const part of b) if (part.length > 0) yield part;
+    }
+  }
+  if (trailer) yield trailer;
+}
+
+/** A collected body as one string (tests and small bodies only: it materializes everything). */
+export function bodyText(parts: Iterable<string | Uint8Array>): string {
+  const bufs: Uint8Array[] = [];
+  for (const p of parts) bufs.push(typeof p === 'string' ? Buffer.from(p) : p);
+  return Buffer.concat(bufs).toString('utf8');
 }

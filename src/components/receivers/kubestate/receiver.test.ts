@@ -7,7 +7,7 @@ import { CONFIGMAPS, plainConnection, seedNamespaces, startSim } from '../../../
 import type { SimEnv } from '../../../k8s/testdata/sim-env.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
 import type { CreateSettings, Host, KubernetesAccess } from '../../../pipeline/component.ts';
-import { ExpositionRegistry } from '../../../telemetry/exposition.ts';
+import { bodyText, ExpositionRegistry } from '../../../telemetry/exposition.ts';
 import { silentLogger } from '../../../telemetry/logger.ts';
 import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
 import { configSchema } from './config.ts';
@@ -70,12 +70,12 @@ test('serves the cache and pushes the same series as OTLP', async () => {
   const h = host(access);
   await r.start(h);
   try {
-    let parts: string[] = [];
-    for (let i = 0; i < 100 && !parts.join('').includes('configmap="y"'); i++) {
+    let text = '';
+    for (let i = 0; i < 100 && !text.includes('configmap="y"'); i++) {
       await new Promise((res) => setTimeout(res, 20));
-      parts = (await h.exposition.collect('/metrics/kubestate', 'text'))!;
+      text = bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!);
     }
-    assert.match(parts.join(''), /kube_configmap_info\{namespace="a",configmap="x"\} 1/);
+    assert.match(text, /kube_configmap_info\{namespace="a",configmap="x"\} 1/);
     await r.push();
     assert.equal(pushed.length, 1);
     const rm = pushed[0]!.resourceMetrics[0]!;
@@ -122,7 +122,7 @@ test('without Kubernetes it serves an empty endpoint and pushes nothing', async 
   });
   const h = host(undefined);
   await r.start(h);
-  assert.deepEqual(await h.exposition.collect('/metrics/kubestate', 'text'), []);
+  assert.equal(bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!), '');
   await r.push();
   assert.equal(pushed.length, 0);
   await r.shutdown();

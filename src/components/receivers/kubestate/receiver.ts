@@ -41,11 +41,7 @@ export class KubeStateReceiver implements Lifecycle {
     const log = this.settings.logger;
     const kube = await host.kubernetes?.();
     if (this.config.exposition) {
-      host.exposition.register('kubestate', (format) => {
-        const out: string[] = [];
-        this.collector?.write(format, out);
-        return out;
-      });
+      host.exposition.register('kubestate', (format) => this.collector?.chunks(format) ?? []);
     }
     if (!kube) {
       log.warn('kubestate: no Kubernetes API to watch; /metrics/kubestate stays empty');
