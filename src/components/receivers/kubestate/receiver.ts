@@ -4,7 +4,7 @@
 import type { Consumer, CreateSettings, Host, Lifecycle } from '../../../pipeline/component.ts';
 import { resolveResources } from '../../../kubestate/catalog.ts';
 import { KubeStateCollector } from '../../../kubestate/collector.ts';
-import { toOtlp } from '../../../kubestate/otlp.ts';
+import { toOtlpBatches } from '../../../kubestate/otlp.ts';
 import type { ShardSpec } from '../../../kubestate/sharding.ts';
 import { itemCount } from '../../../model/signal.ts';
 import type { KubernetesAccess } from '../../../pipeline/component.ts';
@@ -147,11 +147,15 @@ export class KubeStateReceiver implements Lifecycle {
     this.settings.logger.warn({ where, err: (err as Error)?.message ?? String(err) }, 'kubestate');
   }
 
-  /** One OTLP push of everything this shard owns; skipped until the first list is done. */
+  /**
+   * One OTLP push of everything this shard owns, in batches: each is handed to the pipeline and
+   * waited for before the next is built (a 10k-pod cluster is ~400k points). Skipped until the
+   * first list is done. A refused batch is counted and logged; the rest still go.
+   */
   async push(): Promise<void> {
     const collector = this.collector;
     if (!this.next || !collector?.hasSynced()) return;
-    const data = toOtlp(collector.snapshot(), {
+    const batches = toOtlpBatches(collector.snapshot(), {
       ...(this.kube?.clusterName && { resourceAttributes: { 'k8s.cluster.name': this.kube.clusterName } }),
       signalMetadata: {
         enabled: this.config.signal_metadata.enabled,
@@ -164,14 +168,16 @@ export class KubeStateReceiver implements Lifecycle {
       timeUnixNano: BigInt(Date.now()) * 1_000_000n,
       startTimeUnixNano: this.startedAt,
     });
-    const n = itemCount('metrics', data);
-    if (n === 0) return;
-    try {
-      await this.next.consume(data, {});
-      this.settings.telemetry.accepted('metrics', n, 'api');
-    } catch (err) {
-      this.settings.telemetry.refused('metrics', n, 'api', (err as Error)?.name ?? 'error');
-      this.warn('push', err);
+    for (const data of batches) {
+      if (this.stopped) return;
+      const n = itemCount('metrics', data);
+      try {
+        await this.next.consume(data, {});
+        this.settings.telemetry.accepted('metrics', n, 'api');
+      } catch (err) {
+        this.settings.telemetry.refused('metrics', n, 'api', (err as Error)?.name ?? 'error');
+        this.warn('push', err);
+      }
     }
   }
 
