@@ -1,8 +1,13 @@
 // kube-state-metrics' IngressClass families (internal/store/ingressclass.go).
-// STUB: not implemented yet.
+// Cluster-scoped: identified by name alone.
+import { annotationsFamily, createdFamily, family, labelsFamily, metric, rec, str } from '../generators.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
-export const resource: ResourceDef<KubeResourceObject> = {
+interface IngressClass extends KubeResourceObject {
+  spec?: unknown;
+}
+
+export const resource: ResourceDef<IngressClass> = {
   resource: 'ingressclasses',
   kind: 'IngressClass',
   group: 'networking.k8s.io',
@@ -10,6 +15,13 @@ export const resource: ResourceDef<KubeResourceObject> = {
   namespaced: false,
   enabledByDefault: false,
   identifyingLabels: ['ingressclass'],
-  identify: (o) => [o.metadata.name],
-  families: [],
+  identify: (o) => [str(o.metadata.name)],
+  families: [
+    family('kube_ingressclass_info', 'gauge', 'experimental', 'Information about ingressclass.', (c) => [
+      metric(1, ['controller'], [str(rec(c.spec)?.controller)]),
+    ]),
+    createdFamily('kube_ingressclass_created', 'experimental'),
+    annotationsFamily('kube_ingressclass_annotations'),
+    labelsFamily('kube_ingressclass_labels', 'experimental'),
+  ],
 };

@@ -1,8 +1,33 @@
 // kube-state-metrics' Secret families (internal/store/secret.go).
-// STUB: not implemented yet.
-import type { KubeResourceObject, ResourceDef } from '../types.ts';
+// kube_secret_owner has one series with empty labels when the secret has no owner.
+import {
+  annotationsFamily,
+  arr,
+  createdFamily,
+  family,
+  labelsFamily,
+  metric,
+  rec,
+  resourceVersionMetrics,
+  str,
+} from '../generators.ts';
+import type { KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
-export const resource: ResourceDef<KubeResourceObject> = {
+interface Secret extends KubeResourceObject {
+  type?: unknown;
+}
+
+function ownerMetrics(s: Secret): Metric[] {
+  const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
+  const owners = arr(s.metadata.ownerReferences);
+  if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
+  return owners.map((o) => {
+    const ref = rec(o);
+    return metric(1, keys, [str(ref?.kind), str(ref?.name), ref?.controller === true ? 'true' : 'false']);
+  });
+}
+
+export const resource: ResourceDef<Secret> = {
   resource: 'secrets',
   kind: 'Secret',
   group: '',
@@ -10,6 +35,28 @@ export const resource: ResourceDef<KubeResourceObject> = {
   namespaced: true,
   enabledByDefault: true,
   identifyingLabels: ['namespace', 'secret'],
-  identify: (o) => [o.metadata.namespace ?? '', o.metadata.name],
-  families: [],
+  identify: (o) => [str(o.metadata.namespace), str(o.metadata.name)],
+  families: [
+    family('kube_secret_info', 'gauge', 'stable', 'Information about secret.', () => [metric(1)]),
+    family('kube_secret_type', 'gauge', 'stable', 'Type about secret.', (s) => [
+      metric(1, ['type'], [str(s.type)]),
+    ]),
+    annotationsFamily('kube_secret_annotations'),
+    labelsFamily('kube_secret_labels'),
+    createdFamily('kube_secret_created'),
+    family(
+      'kube_secret_metadata_resource_version',
+      'gauge',
+      'experimental',
+      'Resource version representing a specific version of secret.',
+      (s) => resourceVersionMetrics(s.metadata.resourceVersion),
+    ),
+    family(
+      'kube_secret_owner',
+      'gauge',
+      'experimental',
+      "Information about the Secret's owner.",
+      ownerMetrics,
+    ),
+  ],
 };
