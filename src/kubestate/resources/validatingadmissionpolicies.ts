@@ -1,8 +1,13 @@
 // kube-state-metrics' ValidatingAdmissionPolicy families (internal/store/validatingadmissionpolicy.go).
-// STUB: not implemented yet.
+// Cluster-scoped, but KSM still prepends a `namespace` label (always "" from the API server).
+import { createdFamily, family, metric, rec, str } from '../generators.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
-export const resource: ResourceDef<KubeResourceObject> = {
+interface ValidatingAdmissionPolicy extends KubeResourceObject {
+  spec?: unknown;
+}
+
+export const resource: ResourceDef<ValidatingAdmissionPolicy> = {
   resource: 'validatingadmissionpolicies',
   kind: 'ValidatingAdmissionPolicy',
   group: 'admissionregistration.k8s.io',
@@ -11,5 +16,24 @@ export const resource: ResourceDef<KubeResourceObject> = {
   enabledByDefault: true,
   identifyingLabels: ['namespace', 'validatingadmissionpolicy'],
   identify: (o) => [o.metadata.namespace ?? '', o.metadata.name],
-  families: [],
+  families: [
+    family(
+      'kube_validatingadmissionpolicy_info',
+      'gauge',
+      'experimental',
+      'Information about the ValidatingAdmissionPolicy.',
+      (o) => {
+        const spec = rec(o.spec);
+        const paramKind = rec(spec?.paramKind);
+        return [
+          metric(
+            1,
+            ['param_api_version', 'param_kind', 'failure_policy'],
+            [str(paramKind?.apiVersion), str(paramKind?.kind), str(spec?.failurePolicy)],
+          ),
+        ];
+      },
+    ),
+    createdFamily('kube_validatingadmissionpolicy_created', 'experimental', 'Unix creation timestamp.'),
+  ],
 };
