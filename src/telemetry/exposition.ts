@@ -12,6 +12,7 @@
 //     Accept-Encoding allows it, compressed off the event loop (zlib's thread pool), so a 60 MB
 //     kube-state scrape neither blocks other requests nor sits in memory whole.
 import { createGzip, constants as zlib } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +32,9 @@ const CONTENT_TYPE: Record<ExpositionFormat, string> = {
   text: 'text/plain; version=0.0.4; charset=utf-8',
   openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
 };
+
+/** Body bytes that may wait for zlib while more are produced (see handle()). */
+const GZIP_INPUT_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** The format an Accept header negotiates (OpenMetrics only when asked for). */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
@@ -85,8 +89,22 @@ export class ExpositionRegistry {
     res.writeHead(200, headers);
     const body = Readable.from(parts);
     // Level 1: a scrape is compressed every time it is served; speed matters more than the last
-    // few percent (this text compresses ~7x even so).
-    const streams = gzip ? [body, createGzip({ level: 1, flush: zlib.Z_NO_FLUSH }), res] : [body, res];
+    // few percent (this text compresses ~7x even so). The large write buffer lets the body be
+    // produced on this thread while zlib compresses earlier parts on its own; with the default
+    // 16 KiB the two take turns (measured: a 65 MB scrape 650 ms instead of ~300).
+    const streams = gzip
+      ? [
+          body,
+          // writableHighWaterMark reaches the Transform underneath (not in ZlibOptions' type).
+          createGzip({
+            level: 1,
+            flush: zlib.Z_NO_FLUSH,
+            chunkSize: 64 * 1024,
+            writableHighWaterMark: GZIP_INPUT_BUFFER_BYTES,
+          } as ZlibOptions),
+          res,
+        ]
+      : [body, res];
     await pipeline(streams).catch(() => {
       res.destroy(); // the client went away mid-body
     });
