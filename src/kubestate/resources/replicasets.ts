@@ -1,8 +1,40 @@
 // kube-state-metrics' ReplicaSet families (internal/store/replicaset.go).
-// STUB: not implemented yet.
-import type { KubeResourceObject, ResourceDef } from '../types.ts';
+// _owner emits one series of empty labels when there are no owner references;
+// owner_is_controller is "false" when the reference's controller field is unset.
+import {
+  annotationsFamily,
+  arr,
+  createdFamily,
+  family,
+  labelsFamily,
+  metric,
+  num,
+  rec,
+  str,
+} from '../generators.ts';
+import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
-export const resource: ResourceDef<KubeResourceObject> = {
+interface ReplicaSet extends KubeResourceObject {
+  spec?: { replicas?: unknown };
+  status?: {
+    replicas?: unknown;
+    fullyLabeledReplicas?: unknown;
+    readyReplicas?: unknown;
+    terminatingReplicas?: unknown;
+    observedGeneration?: unknown;
+  };
+}
+
+/** A stable gauge of one status counter. */
+function statusFamily(
+  name: string,
+  field: keyof NonNullable<ReplicaSet['status']>,
+  help: string,
+): FamilyDef<ReplicaSet> {
+  return family<ReplicaSet>(name, 'gauge', 'stable', help, (r) => [metric(num(rec(r.status)?.[field]) ?? 0)]);
+}
+
+export const resource: ResourceDef<ReplicaSet> = {
   resource: 'replicasets',
   kind: 'ReplicaSet',
   group: 'apps',
@@ -10,6 +42,73 @@ export const resource: ResourceDef<KubeResourceObject> = {
   namespaced: true,
   enabledByDefault: true,
   identifyingLabels: ['namespace', 'replicaset'],
-  identify: (o) => [o.metadata.namespace ?? '', o.metadata.name],
-  families: [],
+  identify: (o) => [str(o.metadata.namespace), str(o.metadata.name)],
+  families: [
+    createdFamily('kube_replicaset_created'),
+    statusFamily('kube_replicaset_status_replicas', 'replicas', 'The number of replicas per ReplicaSet.'),
+    statusFamily(
+      'kube_replicaset_status_fully_labeled_replicas',
+      'fullyLabeledReplicas',
+      'The number of fully labeled replicas per ReplicaSet.',
+    ),
+    statusFamily(
+      'kube_replicaset_status_ready_replicas',
+      'readyReplicas',
+      'The number of ready replicas per ReplicaSet.',
+    ),
+    family<ReplicaSet>(
+      'kube_replicaset_status_terminating_replicas',
+      'gauge',
+      'experimental',
+      'The number of terminating replicas per ReplicaSet.',
+      (r) => {
+        const v = num(rec(r.status)?.terminatingReplicas);
+        return v === undefined ? [] : [metric(v)];
+      },
+    ),
+    statusFamily(
+      'kube_replicaset_status_observed_generation',
+      'observedGeneration',
+      'The generation observed by the ReplicaSet controller.',
+    ),
+    family<ReplicaSet>(
+      'kube_replicaset_spec_replicas',
+      'gauge',
+      'stable',
+      'Number of desired pods for a ReplicaSet.',
+      (r) => {
+        const v = num(rec(r.spec)?.replicas);
+        return v === undefined ? [] : [metric(v)];
+      },
+    ),
+    family<ReplicaSet>(
+      'kube_replicaset_metadata_generation',
+      'gauge',
+      'stable',
+      'Sequence number representing a specific generation of the desired state.',
+      (r) => [metric(num(r.metadata.generation) ?? 0)],
+    ),
+    family<ReplicaSet>(
+      'kube_replicaset_owner',
+      'gauge',
+      'stable',
+      "Information about the ReplicaSet's owner.",
+      (r) => {
+        const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
+        const owners = arr(r.metadata.ownerReferences);
+        if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
+        return owners.map((ref) => {
+          const owner = rec(ref);
+          const controller = owner?.controller;
+          return metric(1, keys, [
+            str(owner?.kind),
+            str(owner?.name),
+            typeof controller === 'boolean' ? String(controller) : 'false',
+          ]);
+        });
+      },
+    ),
+    annotationsFamily('kube_replicaset_annotations'),
+    labelsFamily('kube_replicaset_labels'),
+  ],
 };

@@ -1,8 +1,32 @@
 // kube-state-metrics' ReplicationController families (internal/store/replicationcontroller.go).
-// STUB: not implemented yet.
-import type { KubeResourceObject, ResourceDef } from '../types.ts';
+// KSM has no _labels / _annotations families for this resource; _owner emits one series of
+// empty labels without owner references, owner_is_controller "false" when controller is unset.
+import { arr, createdFamily, family, metric, num, rec, str } from '../generators.ts';
+import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
-export const resource: ResourceDef<KubeResourceObject> = {
+interface ReplicationController extends KubeResourceObject {
+  spec?: { replicas?: unknown };
+  status?: {
+    replicas?: unknown;
+    fullyLabeledReplicas?: unknown;
+    readyReplicas?: unknown;
+    availableReplicas?: unknown;
+    observedGeneration?: unknown;
+  };
+}
+
+/** A stable gauge of one status counter. */
+function statusFamily(
+  name: string,
+  field: keyof NonNullable<ReplicationController['status']>,
+  help: string,
+): FamilyDef<ReplicationController> {
+  return family<ReplicationController>(name, 'gauge', 'stable', help, (r) => [
+    metric(num(rec(r.status)?.[field]) ?? 0),
+  ]);
+}
+
+export const resource: ResourceDef<ReplicationController> = {
   resource: 'replicationcontrollers',
   kind: 'ReplicationController',
   group: '',
@@ -10,6 +34,70 @@ export const resource: ResourceDef<KubeResourceObject> = {
   namespaced: true,
   enabledByDefault: true,
   identifyingLabels: ['namespace', 'replicationcontroller'],
-  identify: (o) => [o.metadata.namespace ?? '', o.metadata.name],
-  families: [],
+  identify: (o) => [str(o.metadata.namespace), str(o.metadata.name)],
+  families: [
+    createdFamily('kube_replicationcontroller_created'),
+    statusFamily(
+      'kube_replicationcontroller_status_replicas',
+      'replicas',
+      'The number of replicas per ReplicationController.',
+    ),
+    statusFamily(
+      'kube_replicationcontroller_status_fully_labeled_replicas',
+      'fullyLabeledReplicas',
+      'The number of fully labeled replicas per ReplicationController.',
+    ),
+    statusFamily(
+      'kube_replicationcontroller_status_ready_replicas',
+      'readyReplicas',
+      'The number of ready replicas per ReplicationController.',
+    ),
+    statusFamily(
+      'kube_replicationcontroller_status_available_replicas',
+      'availableReplicas',
+      'The number of available replicas per ReplicationController.',
+    ),
+    statusFamily(
+      'kube_replicationcontroller_status_observed_generation',
+      'observedGeneration',
+      'The generation observed by the ReplicationController controller.',
+    ),
+    family<ReplicationController>(
+      'kube_replicationcontroller_spec_replicas',
+      'gauge',
+      'stable',
+      'Number of desired pods for a ReplicationController.',
+      (r) => {
+        const v = num(rec(r.spec)?.replicas);
+        return v === undefined ? [] : [metric(v)];
+      },
+    ),
+    family<ReplicationController>(
+      'kube_replicationcontroller_metadata_generation',
+      'gauge',
+      'stable',
+      'Sequence number representing a specific generation of the desired state.',
+      (r) => [metric(num(r.metadata.generation) ?? 0)],
+    ),
+    family<ReplicationController>(
+      'kube_replicationcontroller_owner',
+      'gauge',
+      'experimental',
+      "Information about the ReplicationController's owner.",
+      (r) => {
+        const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
+        const owners = arr(r.metadata.ownerReferences);
+        if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
+        return owners.map((ref) => {
+          const owner = rec(ref);
+          const controller = owner?.controller;
+          return metric(1, keys, [
+            str(owner?.kind),
+            str(owner?.name),
+            typeof controller === 'boolean' ? String(controller) : 'false',
+          ]);
+        });
+      },
+    ),
+  ],
 };
