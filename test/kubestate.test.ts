@@ -51,9 +51,14 @@ async function until(what: string, check: (t: string) => boolean, timeoutMs = 15
 }
 
 function kubectl(...args: string[]): string {
+  return kubectlWithInput(undefined, ...args);
+}
+
+function kubectlWithInput(input: string | undefined, ...args: string[]): string {
   const r = spawnSync(kubectlPath, ['--kubeconfig', kubeconfig, ...args], {
     encoding: 'utf8',
     timeout: 20_000,
+    ...(input !== undefined && { input }),
   });
   assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
@@ -149,7 +154,14 @@ test('metrics follow objects that kubectl creates, labels and deletes', async (t
     t.skip('kubectl not found on PATH: the kubectl-driven checks did not run');
     return;
   }
-  kubectl('create', 'configmap', 'e2e-cm', '-n', 'default', '--from-literal=a=b');
+  // From a manifest: `kubectl create configmap` sends protobuf, which the simulator does not decode.
+  const manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'e2e-cm', namespace: 'default' },
+    data: { a: 'b' },
+  };
+  kubectlWithInput(JSON.stringify(manifest), 'create', '-f', '-');
   await until('the new configmap', (x) =>
     /kube_configmap_info\{namespace="default",configmap="e2e-cm"\} 1/.test(x),
   );

@@ -46,7 +46,9 @@ test('bad input is a clear error naming the file and place', () => {
   );
   assert.throws(() => parseObjects('a: [1', 'y.yaml'), /y\.yaml: invalid YAML/);
   assert.throws(() => parseObjects('metadata: {name: a}', 'z'), /z: the object has no kind/);
-  assert.throws(() => parseObjects('kind: Pod', 'z'), /has no metadata.name/);
+  assert.deepEqual(parseObjects('kind: Pod', 'z')[0]!.metadata, { name: '' }, 'no metadata: Go zero values');
+  assert.throws(() => parseObjects('kind: Pod\nmetadata: 5', 'z'), /metadata is not a mapping/);
+  assert.throws(() => parseObjects('kind: Pod\nmetadata: {name: [1]}', 'z'), /metadata.name is not a string/);
   assert.throws(() => parseObjects('42', 'z'), /expected a Kubernetes object/);
   assert.throws(() => parseObjects('{"kind":"PodList","items":[7]}', 'l'), /l\.items\[0\]/);
 });

@@ -41,9 +41,15 @@ function flatten(
     obj.kind ??= parent.kind;
   }
   if (typeof obj.kind !== 'string') throw new ObjectFileError(`${where}: the object has no kind`);
-  if (!isRecord(obj.metadata) || typeof obj.metadata.name !== 'string') {
-    throw new ObjectFileError(`${where}: the ${obj.kind} has no metadata.name`);
-  }
+  // A missing metadata or name reads as Go's zero value (kube-state-metrics renders such an
+  // object with name ""); present but of the wrong type is an error.
+  if (obj.metadata === undefined) obj.metadata = {};
+  if (!isRecord(obj.metadata))
+    throw new ObjectFileError(`${where}: the ${obj.kind}'s metadata is not a mapping`);
+  const meta = obj.metadata;
+  if (meta.name === undefined) obj.metadata = { ...meta, name: '' };
+  else if (typeof meta.name !== 'string')
+    throw new ObjectFileError(`${where}: the ${obj.kind}'s metadata.name is not a string`);
   out.push(obj as unknown as KubeResourceObject);
 }
 

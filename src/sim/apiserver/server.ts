@@ -119,6 +119,14 @@ async function readBody(req: IncomingMessage, max: number, optional = false): Pr
     throw badRequest('the request body is empty');
   }
   const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (ct === 'application/vnd.kubernetes.protobuf') {
+    // What a real API server answers for a media type it cannot decode (e.g. protobuf for CRDs).
+    throw new SimApiError(
+      415,
+      'UnsupportedMediaType',
+      'the simulator does not decode protobuf request bodies; send application/json or application/yaml (kubectl: create/apply -f a manifest)',
+    );
+  }
   try {
     return ct === 'application/yaml' || ct === 'application/apply-patch+yaml'
       ? parseYaml(text)

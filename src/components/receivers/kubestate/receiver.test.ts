@@ -73,7 +73,7 @@ test('serves the cache and pushes the same series as OTLP', async () => {
     let text = '';
     for (let i = 0; i < 100 && !text.includes('configmap="y"'); i++) {
       await new Promise((res) => setTimeout(res, 20));
-      text = bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!);
+      text = await bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!);
     }
     assert.match(text, /kube_configmap_info\{namespace="a",configmap="x"\} 1/);
     await r.push();
@@ -122,7 +122,7 @@ test('without Kubernetes it serves an empty endpoint and pushes nothing', async 
   });
   const h = host(undefined);
   await r.start(h);
-  assert.equal(bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!), '');
+  assert.equal(await bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!), '');
   await r.push();
   assert.equal(pushed.length, 0);
   await r.shutdown();

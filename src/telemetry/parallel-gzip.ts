@@ -1,0 +1,79 @@
+// gzip for large streamed bodies, compressed on several of zlib's pool threads at once (the
+// pigz technique): the body is cut into blocks, each block is deflated independently and ended
+// with a sync flush (byte-aligned, not final), and the raw deflate outputs are concatenated
+// under one gzip header; an empty final block and the trailer (CRC-32 of the whole input, its
+// length mod 2^32) close the member. The result is one ordinary gzip member that any decoder
+// reads. Blocks do not share a dictionary, which costs well under 1 % of size at 1 MiB blocks.
+//
+// Why: a kube-state scrape of 10,000 pods is ~65 MB; a single zlib stream compresses it on one
+// thread in ~300 ms, and with the stream's turn-taking between the producer and zlib a scrape
+// took ~600 ms. Here the producer keeps producing while up to `parallelism` blocks compress.
+//
+// Contract: output order is input order; at most `parallelism` blocks are in flight (bounded
+// memory); an error in a block rejects the iteration.
+import { crc32, deflateRaw, deflateRawSync, constants as zc } from 'node:zlib';
+
+/** 1f 8b, deflate, no flags, no mtime, no extra flags, OS unknown. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+/** A final empty fixed-Huffman block: ends the deflate stream. */
+const FINAL_BLOCK = deflateRawSync(Buffer.alloc(0), { level: 1 });
+
+export interface ParallelGzipOptions {
+  level?: number;
+  /** Input is compressed in blocks of about this size. Default 1 MiB. */
+  blockBytes?: number;
+  /** Blocks compressing at once. Default 4 (libuv's default pool size). */
+  parallelism?: number;
+}
+
+function deflateBlock(block: Buffer, level: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    deflateRaw(block, { level, finishFlush: zc.Z_SYNC_FLUSH }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    ),
+  );
+}
+
+/** The gzip encoding of everything `source` yields, as a sequence of buffers. */
+export async function* parallelGzip(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  opts: ParallelGzipOptions = {},
+): AsyncGenerator<Buffer> {
+  const level = opts.level ?? 1;
+  const blockBytes = opts.blockBytes ?? 1 << 20;
+  const parallelism = Math.max(1, opts.parallelism ?? 4);
+  let crc = 0;
+  let length = 0;
+  const inflight: Promise<Buffer>[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  // Deflate jobs run on the pool whether or not we are awaiting them; a rejection before we
+  // reach its await must not be reported as unhandled.
+  const start = (block: Buffer) => {
+    crc = crc32(block, crc);
+    length += block.length;
+    const job = deflateBlock(block, level);
+    job.catch(() => {});
+    inflight.push(job);
+  };
+
+  yield GZIP_HEADER;
+  for await (const part of source) {
+    const buf =
+      typeof part === 'string' ? Buffer.from(part) : Buffer.from(part.buffer, part.byteOffset, part.length);
+    if (buf.length === 0) continue;
+    pending.push(buf);
+    pendingBytes += buf.length;
+    if (pendingBytes < blockBytes) continue;
+    start(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+    pending = [];
+    pendingBytes = 0;
+    if (inflight.length >= parallelism) yield await inflight.shift()!;
+  }
+  if (pendingBytes > 0) start(Buffer.concat(pending, pendingBytes));
+  while (inflight.length > 0) yield await inflight.shift()!;
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(length % 2 ** 32, 4);
+  yield Buffer.concat([FINAL_BLOCK, trailer]);
+}
