@@ -109,6 +109,32 @@ export function createdFamily<T extends KubeResourceObject>(
   });
 }
 
+/** `kube_<x>_deletion_timestamp`: deletion time in Unix seconds; no series until deletion starts. */
+export function deletionFamily<T extends KubeResourceObject>(
+  name: string,
+  stability: 'stable' | 'experimental' = 'experimental',
+  help = 'Unix deletion timestamp',
+): FamilyDef<T> {
+  return family<T>(name, 'gauge', stability, help, (o) => {
+    const t = unixSeconds(o.metadata.deletionTimestamp);
+    return t === undefined ? [] : [metric(t)];
+  });
+}
+
+/**
+ * `kube_<x>_owner` series: one per owner reference (kind, name, whether it is the controller),
+ * or a single series with empty labels when the object has no owner.
+ */
+export function ownerMetrics(o: KubeResourceObject): Metric[] {
+  const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
+  const owners = arr(o.metadata.ownerReferences);
+  if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
+  return owners.map((x) => {
+    const ref = rec(x);
+    return metric(1, keys, [str(ref?.kind), str(ref?.name), String(ref?.controller === true)]);
+  });
+}
+
 /** `metadata.resourceVersion` as a number when it parses as one (KSM's resourceVersionMetric). */
 export function resourceVersionMetrics(rv: unknown): Metric[] {
   // Go's strconv.ParseFloat: decimal or exponent notation, no surrounding space.

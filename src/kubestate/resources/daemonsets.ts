@@ -9,7 +9,7 @@ import {
   num,
   rec,
   str,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -93,16 +93,7 @@ export const resource: ResourceDef<DaemonSet> = {
       'Sequence number representing a specific generation of the desired state.',
       (d) => [metric(num(d.metadata.generation) ?? 0)],
     ),
-    family<DaemonSet>(
-      'kube_daemonset_deletion_timestamp',
-      'gauge',
-      'experimental',
-      'Unix deletion timestamp',
-      (d) => {
-        const t = unixSeconds(d.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_daemonset_deletion_timestamp'),
     annotationsFamily('kube_daemonset_annotations'),
     labelsFamily('kube_daemonset_labels'),
   ],

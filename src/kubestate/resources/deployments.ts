@@ -13,7 +13,7 @@ import {
   num,
   rec,
   str,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
@@ -220,16 +220,7 @@ export const resource: ResourceDef<Deployment> = {
       'Sequence number representing a specific generation of the desired state.',
       (d) => [metric(num(d.metadata.generation) ?? 0)],
     ),
-    family<Deployment>(
-      'kube_deployment_deletion_timestamp',
-      'gauge',
-      'experimental',
-      'Unix deletion timestamp',
-      (d) => {
-        const t = unixSeconds(d.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_deployment_deletion_timestamp'),
     annotationsFamily('kube_deployment_annotations'),
     labelsFamily('kube_deployment_labels'),
   ],

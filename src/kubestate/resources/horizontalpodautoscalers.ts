@@ -13,6 +13,7 @@ import {
   rec,
   str,
   unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import { isQuantity, quantityFloat } from '../quantity.ts';
 import type { KubeResourceObject, Metric, ResourceDef } from '../types.ts';
@@ -201,16 +202,7 @@ export const resource: ResourceDef<HorizontalPodAutoscaler> = {
         return t === undefined ? [] : [metric(t)];
       },
     ),
-    family(
-      'kube_horizontalpodautoscaler_deletion_timestamp',
-      'gauge',
-      'experimental',
-      'Unix deletion timestamp',
-      (a) => {
-        const t = unixSeconds(a.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_horizontalpodautoscaler_deletion_timestamp'),
     family(
       'kube_horizontalpodautoscaler_spec_behavior_scale_up_tolerance',
       'gauge',

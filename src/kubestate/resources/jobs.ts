@@ -11,7 +11,7 @@ import {
   metric,
   num,
   rec,
-  str,
+  ownerMetrics,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
@@ -91,17 +91,6 @@ function failedMetrics(j: Job): Metric[] {
   }
   if (!reasonKnown) out.push(metric(failed, ['reason'], ['']));
   return out;
-}
-
-function ownerMetrics(j: Job): Metric[] {
-  const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
-  const owners = arr(j.metadata.ownerReferences);
-  if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
-  return owners.map((o) => {
-    const ref = rec(o);
-    const controller = typeof ref?.controller === 'boolean' ? String(ref.controller) : 'false';
-    return metric(1, keys, [str(ref?.kind), str(ref?.name), controller]);
-  });
 }
 
 function timeFamily(name: string, help: string, field: string): FamilyDef<Job> {

@@ -16,7 +16,7 @@ import {
   resourceLabel,
   str,
   stringMap,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import { isQuantity, quantityFloat } from '../quantity.ts';
 import {
@@ -89,10 +89,7 @@ export const resource: ResourceDef<Node> = {
   identifyingLabels: ['node'],
   identify: (o) => [str(o.metadata.name)],
   families: [
-    family('kube_node_deletion_timestamp', 'gauge', 'experimental', 'Unix deletion timestamp', (o) => {
-      const t = unixSeconds(o.metadata.deletionTimestamp);
-      return t === undefined ? [] : [metric(t)];
-    }),
+    deletionFamily('kube_node_deletion_timestamp'),
     createdFamily('kube_node_created'),
     family('kube_node_status_addresses', 'gauge', 'experimental', 'Node address information.', (o) =>
       records(status(o).addresses).map((a) => metric(1, ['type', 'address'], [str(a.type), str(a.address)])),

@@ -13,7 +13,7 @@ import {
   rec,
   str,
   stringMap,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import { isQuantity, quantityValue } from '../quantity.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
@@ -157,16 +157,7 @@ export const resource: ResourceDef<PersistentVolume> = {
       },
     ),
     createdFamily('kube_persistentvolume_created', 'experimental'),
-    family(
-      'kube_persistentvolume_deletion_timestamp',
-      'gauge',
-      'experimental',
-      'Unix deletion timestamp',
-      (o) => {
-        const t = unixSeconds(o.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_persistentvolume_deletion_timestamp'),
     family(
       'kube_persistentvolume_csi_attributes',
       'gauge',

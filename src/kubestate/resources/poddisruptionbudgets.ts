@@ -7,7 +7,7 @@ import {
   metric,
   num,
   rec,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -58,15 +58,6 @@ export const resource: ResourceDef<PodDisruptionBudget> = {
       'Most recent generation observed when updating this PDB status',
       'observedGeneration',
     ),
-    family(
-      'kube_poddisruptionbudget_deletion_timestamp',
-      'gauge',
-      'experimental',
-      'Unix deletion timestamp',
-      (p) => {
-        const t = unixSeconds(p.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_poddisruptionbudget_deletion_timestamp'),
   ],
 };

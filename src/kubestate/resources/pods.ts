@@ -17,6 +17,8 @@ import {
   str,
   stringMap,
   unixSeconds,
+  deletionFamily,
+  ownerMetrics,
 } from '../generators.ts';
 import { mapToPrometheusLabels } from '../labels.ts';
 import { isQuantity, quantityFloat, quantityValue } from '../quantity.ts';
@@ -365,10 +367,7 @@ const families: FamilyDef<Pod>[] = [
     ),
   ),
   createdFamily('kube_pod_created'),
-  family('kube_pod_deletion_timestamp', 'gauge', 'experimental', 'Unix deletion timestamp', (p) => {
-    const t = unixSeconds(p.metadata.deletionTimestamp);
-    return t === undefined ? [] : [metric(t)];
-  }),
+  deletionFamily('kube_pod_deletion_timestamp'),
   family('kube_pod_info', 'gauge', 'stable', 'Information about pod.', (p) => {
     const controller = records(p.metadata.ownerReferences).find((o) => o.controller === true);
     return [
@@ -554,12 +553,7 @@ const families: FamilyDef<Pod>[] = [
       return isQuantity(q) ? [metric(quantityValue(q))] : [];
     },
   ),
-  family('kube_pod_owner', 'gauge', 'stable', "Information about the Pod's owner.", (p) => {
-    const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
-    const owners = records(p.metadata.ownerReferences);
-    if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
-    return owners.map((o) => metric(1, keys, [str(o.kind), str(o.name), String(o.controller === true)]));
-  }),
+  family('kube_pod_owner', 'gauge', 'stable', "Information about the Pod's owner.", ownerMetrics),
   family(
     'kube_pod_restart_policy',
     'gauge',

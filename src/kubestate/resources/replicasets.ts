@@ -3,7 +3,6 @@
 // owner_is_controller is "false" when the reference's controller field is unset.
 import {
   annotationsFamily,
-  arr,
   createdFamily,
   family,
   labelsFamily,
@@ -11,6 +10,7 @@ import {
   num,
   rec,
   str,
+  ownerMetrics,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -93,20 +93,7 @@ export const resource: ResourceDef<ReplicaSet> = {
       'gauge',
       'stable',
       "Information about the ReplicaSet's owner.",
-      (r) => {
-        const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
-        const owners = arr(r.metadata.ownerReferences);
-        if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
-        return owners.map((ref) => {
-          const owner = rec(ref);
-          const controller = owner?.controller;
-          return metric(1, keys, [
-            str(owner?.kind),
-            str(owner?.name),
-            typeof controller === 'boolean' ? String(controller) : 'false',
-          ]);
-        });
-      },
+      ownerMetrics,
     ),
     annotationsFamily('kube_replicaset_annotations'),
     labelsFamily('kube_replicaset_labels'),

@@ -1,7 +1,7 @@
 // kube-state-metrics' ReplicationController families (internal/store/replicationcontroller.go).
 // KSM has no _labels / _annotations families for this resource; _owner emits one series of
 // empty labels without owner references, owner_is_controller "false" when controller is unset.
-import { arr, createdFamily, family, metric, num, rec, str } from '../generators.ts';
+import { createdFamily, family, metric, num, rec, str, ownerMetrics } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
 interface ReplicationController extends KubeResourceObject {
@@ -84,20 +84,7 @@ export const resource: ResourceDef<ReplicationController> = {
       'gauge',
       'experimental',
       "Information about the ReplicationController's owner.",
-      (r) => {
-        const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
-        const owners = arr(r.metadata.ownerReferences);
-        if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
-        return owners.map((ref) => {
-          const owner = rec(ref);
-          const controller = owner?.controller;
-          return metric(1, keys, [
-            str(owner?.kind),
-            str(owner?.name),
-            typeof controller === 'boolean' ? String(controller) : 'false',
-          ]);
-        });
-      },
+      ownerMetrics,
     ),
   ],
 };

@@ -2,29 +2,18 @@
 // kube_secret_owner has one series with empty labels when the secret has no owner.
 import {
   annotationsFamily,
-  arr,
   createdFamily,
   family,
   labelsFamily,
   metric,
-  rec,
   resourceVersionMetrics,
   str,
+  ownerMetrics,
 } from '../generators.ts';
-import type { KubeResourceObject, Metric, ResourceDef } from '../types.ts';
+import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
 interface Secret extends KubeResourceObject {
   type?: unknown;
-}
-
-function ownerMetrics(s: Secret): Metric[] {
-  const keys = ['owner_kind', 'owner_name', 'owner_is_controller'];
-  const owners = arr(s.metadata.ownerReferences);
-  if (owners.length === 0) return [metric(1, keys, ['', '', ''])];
-  return owners.map((o) => {
-    const ref = rec(o);
-    return metric(1, keys, [str(ref?.kind), str(ref?.name), ref?.controller === true ? 'true' : 'false']);
-  });
 }
 
 export const resource: ResourceDef<Secret> = {

@@ -9,7 +9,7 @@ import {
   metric,
   rec,
   str,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -40,10 +40,7 @@ export const resource: ResourceDef<ServiceAccount> = {
       },
     ),
     createdFamily('kube_serviceaccount_created', 'experimental'),
-    family('kube_serviceaccount_deleted', 'gauge', 'experimental', 'Unix deletion timestamp', (sa) => {
-      const t = unixSeconds(sa.metadata.deletionTimestamp);
-      return t === undefined ? [] : [metric(t)];
-    }),
+    deletionFamily('kube_serviceaccount_deleted'),
     family(
       'kube_serviceaccount_secret',
       'gauge',

@@ -9,7 +9,7 @@ import {
   metric,
   rec,
   str,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -67,9 +67,6 @@ export const resource: ResourceDef<Service> = {
           return metric(1, ['ip', 'hostname'], [str(ing?.ip), str(ing?.hostname)]);
         }),
     ),
-    family('kube_service_deletion_timestamp', 'gauge', 'experimental', 'Unix deletion timestamp', (s) => {
-      const t = unixSeconds(s.metadata.deletionTimestamp);
-      return t === undefined ? [] : [metric(t)];
-    }),
+    deletionFamily('kube_service_deletion_timestamp'),
   ],
 };

@@ -10,7 +10,7 @@ import {
   num,
   rec,
   str,
-  unixSeconds,
+  deletionFamily,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -137,15 +137,6 @@ export const resource: ResourceDef<StatefulSet> = {
       'updateRevision',
       'Indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas)',
     ),
-    family<StatefulSet>(
-      'kube_statefulset_deletion_timestamp',
-      'gauge',
-      'stable',
-      'Unix deletion timestamp',
-      (s) => {
-        const t = unixSeconds(s.metadata.deletionTimestamp);
-        return t === undefined ? [] : [metric(t)];
-      },
-    ),
+    deletionFamily('kube_statefulset_deletion_timestamp', 'stable'),
   ],
 };
