@@ -1,5 +1,5 @@
 #!/bin/sh
-':' /*; case "$1" in backend|up) y=16 ;; *) y=1; export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" ;; esac; exec node --max-semi-space-size=$y "$0" "$@"; */
+':' /*; case "$1" in backend|up) y=16 ;; *) y=1 ;; esac; exec node --max-semi-space-size=$y "$0" "$@"; */
 // Entry point of the `watchingcat` command. The two lines above are for the shell: it picks the
 // V8 young-generation size for the role and replaces itself with Node (exec, so no wrapper
 // process stays behind: signals and kill -9 reach Node directly); for JavaScript they are a
@@ -9,15 +9,10 @@
 //   live data under load (measured: small semi-spaces keep a 256 MiB memory_limiter under its
 //   limit at 10x overload; the default overshoots by ~50%); 1 MiB rather than 4 saves ~6 MiB
 //   when idle at no measurable cost in throughput (bench/RESULTS.md).
-//   They also get glibc's MALLOC_ARENA_MAX=2 unless the environment sets it: by default glibc gives
-//   each thread that allocates (libuv's pool, V8's helpers) its own arena of up to 8 × cores,
-//   and memory freed there is rarely returned; measured with 10,000 pods of kube-state, 2 arenas
-//   hold the cluster role at 268 MiB instead of 290 (bench/RESULTS.md). The backend keeps glibc's
-//   default: its embedded ClickHouse runs many threads of its own.
 // - backend and up: 16 MiB. They encode every stored item into column blocks on the main thread,
 //   which spent 20 % more time in GC with 1 MiB (1M spans: 60k vs 74k spans/s), and V8 ignores
 //   the flag once the heap exists, so it must be chosen at start.
-// Keep youngGenerationFlags() and memoryEnv() in sync.
+// Keep youngGenerationFlags() in sync.
 // The sources are TypeScript run directly by Node's type stripping (Node >= 22.18 / 23.6).
 // When the Node on PATH is older than the project's (Node 24, installed as the `node`
 // npm package), re-run this same command with the project's Node so `npx watchingcat`
@@ -31,8 +26,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const youngGenerationFlags = (role) => [
   `--max-semi-space-size=${role === 'backend' || role === 'up' ? 16 : 1}`,
 ];
-const memoryEnv = (role) =>
-  role === 'backend' || role === 'up' ? {} : { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const major = Number(process.versions.node.split('.')[0]);
 
 /**
@@ -71,7 +64,7 @@ if (major >= 24 || process.env.WATCHINGCAT_NO_REEXEC === '1') {
     [...youngGenerationFlags(process.argv[2]), fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
-      env: { ...process.env, ...memoryEnv(process.argv[2]), WATCHINGCAT_NO_REEXEC: '1' },
+      env: { ...process.env, WATCHINGCAT_NO_REEXEC: '1' },
     },
   );
   // Forward termination signals so the real process can shut down cleanly.
