@@ -32,7 +32,7 @@ import type { KubeObject } from '../src/k8s/types.ts';
 import { cpuSeconds, rssBytes } from './lib/proc.ts';
 
 const BIN = fileURLToPath(new URL('../bin/watchingcat.js', import.meta.url));
-// p99 of 200 scrapes is the third-slowest, not the single slowest as with fewer.
+// p99 of 200 scrapes is the second-slowest, not the single slowest as with 40.
 const SCRAPES = Number(process.env.WC_BENCH_SCRAPES ?? 200);
 const UPDATES = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

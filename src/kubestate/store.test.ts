@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resourceByName, selectFamilies } from './catalog.ts';
+import { ChunkPool } from '../telemetry/chunk-pool.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { renderObjects, contextFor } from './render.ts';
 import { familyText, NOT_OWNED, packFamilies, ResourceMetricsStore } from './store.ts';
@@ -42,7 +43,7 @@ test('a scrape is every family header then every owned object, as render prints 
   );
   const objs = [cm('a', { team: 'blue' }), cm('b', { team: 'grün' })];
   // A tiny chunk size forces chunk boundaries inside lines; the bytes must still join up.
-  const w = new ChunkWriter(16);
+  const w = new ChunkWriter(new ChunkPool(16));
   const cached = [objs[0]!, objs[1]!].map((o) => store.serialize(o));
   const chunks = [...store.write([cached[0]!, NOT_OWNED, cached[1]!], 'text', w), ...w.end()];
   const got = Buffer.concat(chunks).toString('utf8');

@@ -12,8 +12,7 @@
 //     Accept-Encoding allows it, compressed in parallel blocks on zlib's thread pool
 //     (parallel-gzip.ts), so a 60 MB kube-state scrape neither blocks other requests nor sits in
 //     memory whole.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { chunkPool } from './chunk-pool.ts';
 import { parallelGzip } from './parallel-gzip.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -90,12 +89,33 @@ export class ExpositionRegistry {
     // gzip at level 1 (a scrape is compressed every time it is served; speed matters more than
     // the last few percent, and this text compresses ~7x even so), in parallel blocks so a large
     // body is compressed on the pool threads while it is still being produced.
-    const body = Readable.from(gzip ? parallelGzip(parts, { level: 1 }) : parts);
-    const streams = [body, res];
-    await pipeline(streams).catch(() => {
-      res.destroy(); // the client went away mid-body
-    });
+    const body = gzip ? parallelGzip(parts, { level: 1, done: (b) => chunkPool.give(b) }) : parts;
+    try {
+      for await (const part of body) {
+        if (res.destroyed) break; // the client went away; leaving the loop stops the producer
+        // Once the socket has taken a chunk, the chunk can be reused for the next body.
+        const more = res.write(part, (err) => {
+          if (!err && typeof part !== 'string') chunkPool.give(part);
+        });
+        if (!more) await drainedOrClosed(res);
+      }
+      res.end();
+    } catch {
+      res.destroy(); // a provider failed mid-body: the client must not take it as complete
+    }
   }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**

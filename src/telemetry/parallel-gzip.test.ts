@@ -41,3 +41,19 @@ test('about as small as one zlib stream at the same level', async () => {
   const single = gzipSync(text, { level: 1 });
   assert.ok(ours.length < single.length * 1.02, `${ours.length} vs ${single.length}`);
 });
+
+test('every byte part is handed back exactly once, and only after it was read', async () => {
+  const parts = [Buffer.from('aaaa'), Buffer.from('bb'), 'cc', Buffer.from('dddddddd'), Buffer.from('e')];
+  const handed: Uint8Array[] = [];
+  const out: Buffer[] = [];
+  for await (const b of parallelGzip(parts, {
+    blockBytes: 6,
+    done: (p) => {
+      handed.push(p);
+      (p as Buffer).fill(0x21); // scribble: if the encoder still read it, the output would be wrong
+    },
+  }))
+    out.push(b);
+  assert.equal(gunzipSync(Buffer.concat(out)).toString(), 'aaaabbccdddddddde');
+  assert.deepEqual(handed.map((p) => parts.indexOf(p as Buffer)).sort(), [0, 1, 3, 4]);
+});

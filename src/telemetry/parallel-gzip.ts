@@ -27,6 +27,8 @@ export interface ParallelGzipOptions {
    * keeps producing while earlier blocks compress, and waits only when this many are queued.
    */
   parallelism?: number;
+  /** Called with each input part once the encoder no longer reads it (e.g. to reuse its buffer). */
+  done?: (part: Uint8Array) => void;
 }
 
 interface Job {
@@ -34,10 +36,16 @@ interface Job {
   readonly done: Promise<Buffer>;
 }
 
-function deflateBlock(block: Buffer, level: number): Job {
+function deflateBlock(
+  block: Buffer,
+  level: number,
+  parts: Uint8Array[],
+  done?: (part: Uint8Array) => void,
+): Job {
   const job: { out?: Buffer; done?: Promise<Buffer> } = {};
   job.done = new Promise<Buffer>((resolve, reject) =>
     deflateRaw(block, { level, finishFlush: zc.Z_SYNC_FLUSH }, (err, out) => {
+      if (done) for (const p of parts) done(p);
       if (err) reject(err);
       else resolve((job.out = out));
     }),
@@ -60,11 +68,20 @@ export async function* parallelGzip(
   let length = 0;
   const queue: Job[] = [];
   let pending: Buffer[] = [];
+  let pendingParts: Uint8Array[] = [];
   let pendingBytes = 0;
-  const start = (block: Buffer) => {
+  const start = () => {
+    // One part: deflated in place, handed back when zlib is done with it. Several: copied
+    // together, so they are free now.
+    const block = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    const parts = pendingParts;
+    if (pending.length > 1 && opts.done) for (const p of parts) opts.done(p);
     crc = crc32(block, crc);
     length += block.length;
-    queue.push(deflateBlock(block, level));
+    queue.push(deflateBlock(block, level, pending.length === 1 ? parts : [], opts.done));
+    pending = [];
+    pendingParts = [];
+    pendingBytes = 0;
   };
 
   yield GZIP_HEADER;
@@ -73,16 +90,15 @@ export async function* parallelGzip(
       typeof part === 'string' ? Buffer.from(part) : Buffer.from(part.buffer, part.byteOffset, part.length);
     if (buf.length === 0) continue;
     pending.push(buf);
+    if (typeof part !== 'string') pendingParts.push(part);
     pendingBytes += buf.length;
     if (pendingBytes < blockBytes) continue;
-    start(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
-    pending = [];
-    pendingBytes = 0;
+    start();
     // Hand out whatever is already compressed, in order, without waiting; wait only when full.
     while (queue.length > 0 && queue[0]!.out) yield queue.shift()!.out!;
     if (queue.length >= parallelism) yield await queue.shift()!.done;
   }
-  if (pendingBytes > 0) start(Buffer.concat(pending, pendingBytes));
+  if (pendingBytes > 0) start();
   while (queue.length > 0) yield await queue.shift()!.done;
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
