@@ -60,3 +60,49 @@ describe('metrics address endpoints', () => {
     assert.match(await unserved.text(), /nothing serves \/metrics\/cadvisor/);
   });
 });
+
+describe('large streamed bodies', () => {
+  it('a client that goes away mid-body stops the producer, and the next scrape is whole', async () => {
+    const reg = new ExpositionRegistry();
+    let produced = 0;
+    let closed = 0;
+    const CHUNKS = 64;
+    reg.register('kubestate', () =>
+      (function* () {
+        try {
+          for (let i = 0; i < CHUNKS; i++) {
+            produced++;
+            yield Buffer.alloc(1 << 20, 97 + (i % 26));
+          }
+        } finally {
+          closed++;
+        }
+      })(),
+    );
+    const server = createServer((req, res) => void reg.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics/kubestate`;
+    try {
+      const { request } = await import('node:http');
+      await new Promise<void>((resolve) => {
+        const req = request(url, (res) => {
+          res.once('data', () => {
+            req.destroy(); // gone after the first bytes
+            resolve();
+          });
+        });
+        req.on('error', () => {});
+        req.end();
+      });
+      for (let i = 0; i < 100 && closed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(closed, 1, 'the producer was closed');
+      assert.ok(produced < CHUNKS, `stopped early (${produced} of ${CHUNKS} chunks produced)`);
+      const whole = Buffer.from(await (await fetch(url)).arrayBuffer());
+      assert.equal(whole.length, CHUNKS << 20);
+      assert.equal(whole[(CHUNKS << 20) - 1], 97 + ((CHUNKS - 1) % 26));
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
