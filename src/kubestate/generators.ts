@@ -48,11 +48,21 @@ export function unixSeconds(t: unknown): number | undefined {
   const ms = Date.parse(t);
   if (Number.isNaN(ms)) return undefined;
   const s = Math.floor(ms / 1000);
-  return s === ZERO_TIME_SECONDS ? undefined : s;
+  return s === GO_ZERO_TIME_SECONDS ? undefined : s;
 }
 
 /** Go's zero time.Time in Unix seconds: metav1.Time.IsZero() is true for it. */
-const ZERO_TIME_SECONDS = -62135596800;
+export const GO_ZERO_TIME_SECONDS = -62135596800;
+
+/**
+ * A metav1.Time *pointer* as Unix seconds: any parseable time counts as set, Go's zero time
+ * included (kube-state-metrics checks only the pointer); undefined when absent.
+ */
+export function setTimeSeconds(t: unknown): number | undefined {
+  if (typeof t !== 'string') return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
 
 /** A resource name as a label value: "nvidia.com/gpu" → "nvidia_com_gpu". */
 export function resourceLabel(name: string): string {
@@ -169,6 +179,13 @@ export function rec(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
     ? (v as Record<string, unknown>)
     : undefined;
+}
+
+const EMPTY_RECORD: Record<string, unknown> = Object.freeze({});
+
+/** An array of objects; an element that is not an object reads as Go's zero struct ({}). */
+export function records(v: unknown): Record<string, unknown>[] {
+  return arr(v).map((x) => rec(x) ?? EMPTY_RECORD);
 }
 
 /** A finite number field, or undefined. */

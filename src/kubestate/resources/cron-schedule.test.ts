@@ -5,9 +5,9 @@ process.env.TZ = 'UTC'; // schedules without a zone use the local one
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { GO_ZERO_TIME_SECONDS } from '../generators.ts';
 import {
   CronScheduleError,
-  GO_ZERO_TIME_SECONDS,
   parseCronSchedule,
   parseGoDuration,
   tryParseCronSchedule,

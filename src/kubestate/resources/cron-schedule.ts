@@ -15,8 +15,9 @@
 // so any IANA name Intl knows is accepted (Go matches names case-sensitively; we only catch
 // wrong-case spellings of canonical names).
 
-/** Go's zero time.Time in Unix seconds: what go-cron's Next returns when nothing matches. */
-export const GO_ZERO_TIME_SECONDS = -62135596800;
+import { GO_ZERO_TIME_SECONDS } from '../generators.ts';
+
+// Go's zero time.Time is what go-cron's Next returns when nothing matches.
 
 export interface CronSchedule {
   /** The first activation after `unixSeconds` (fractions are dropped first), in Unix seconds. */

@@ -14,6 +14,7 @@ import {
   resourceVersionMetrics,
   str,
   unixSeconds,
+  setTimeSeconds,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 import { tryParseCronSchedule, type CronSchedule } from './cron-schedule.ts';
@@ -47,16 +48,6 @@ function schedule(j: CronJob): CronSchedule | undefined {
   return tryParseCronSchedule(tz === undefined ? s : `CRON_TZ=${tz} ${s}`);
 }
 
-/**
- * A metav1.Time pointer as Unix seconds: any parseable time counts as set, Go's zero time
- * included (KSM only checks the pointer).
- */
-function timeSeconds(v: unknown): number | undefined {
-  if (typeof v !== 'string') return undefined;
-  const ms = Date.parse(v);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-}
-
 function nextScheduleMetrics(j: CronJob): Metric[] {
   if (suspended(j)) return [];
   const sched = schedule(j);
@@ -80,7 +71,7 @@ function specPointer(
 
 function statusTime(name: string, help: string, field: string): FamilyDef<CronJob> {
   return family(name, 'gauge', 'stable', help, (j) => {
-    const t = timeSeconds(status(j)?.[field]);
+    const t = setTimeSeconds(status(j)?.[field]);
     return t === undefined ? [] : [metric(t)];
   });
 }

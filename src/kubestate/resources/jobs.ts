@@ -12,6 +12,7 @@ import {
   num,
   rec,
   ownerMetrics,
+  setTimeSeconds,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
@@ -38,16 +39,6 @@ function conditionsOfType(j: Job, type: string): Rec[] {
     if (cond && cond.type === type) out.push(cond);
   }
   return out;
-}
-
-/**
- * A metav1.Time pointer field as Unix seconds: any parseable time counts as set, Go's zero
- * time included (KSM only checks the pointer).
- */
-function timeSeconds(v: unknown): number | undefined {
-  if (typeof v !== 'string') return undefined;
-  const ms = Date.parse(v);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 /** An optional (pointer) integer in spec: a series only when set. */
@@ -95,7 +86,7 @@ function failedMetrics(j: Job): Metric[] {
 
 function timeFamily(name: string, help: string, field: string): FamilyDef<Job> {
   return family(name, 'gauge', 'stable', help, (j) => {
-    const t = timeSeconds(status(j)?.[field]);
+    const t = setTimeSeconds(status(j)?.[field]);
     return t === undefined ? [] : [metric(t)];
   });
 }

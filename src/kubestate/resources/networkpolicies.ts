@@ -10,6 +10,7 @@ import {
   rec,
   str,
   unixSeconds,
+  GO_ZERO_TIME_SECONDS,
 } from '../generators.ts';
 import type { KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -18,7 +19,6 @@ interface NetworkPolicy extends KubeResourceObject {
 }
 
 /** time.Time{}.Unix(). */
-const GO_ZERO_TIME_SECONDS = -62135596800;
 
 export const resource: ResourceDef<NetworkPolicy> = {
   resource: 'networkpolicies',

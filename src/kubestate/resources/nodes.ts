@@ -17,6 +17,7 @@ import {
   str,
   stringMap,
   deletionFamily,
+  records,
 } from '../generators.ts';
 import { isQuantity, quantityFloat } from '../quantity.ts';
 import {
@@ -39,10 +40,6 @@ function spec(n: Node): Rec {
 }
 function status(n: Node): Rec {
   return rec(n.status) ?? EMPTY;
-}
-/** Array elements as objects; a non-object element reads as Go's zero struct. */
-function records(v: unknown): Rec[] {
-  return arr(v).map((x) => rec(x) ?? EMPTY);
 }
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';

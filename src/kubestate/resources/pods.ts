@@ -4,7 +4,6 @@
 // order is unspecified; only the set of series matters).
 import {
   annotationsFamily,
-  arr,
   boolValue,
   conditionMetrics,
   createdFamily,
@@ -16,9 +15,11 @@ import {
   resourceLabel,
   str,
   stringMap,
-  unixSeconds,
   deletionFamily,
   ownerMetrics,
+  records,
+  setTimeSeconds,
+  GO_ZERO_TIME_SECONDS,
 } from '../generators.ts';
 import { mapToPrometheusLabels } from '../labels.ts';
 import { isQuantity, quantityFloat, quantityValue } from '../quantity.ts';
@@ -43,9 +44,6 @@ function spec(p: Pod): Rec {
 function status(p: Pod): Rec {
   return rec(p.status) ?? EMPTY;
 }
-function records(v: unknown): Rec[] {
-  return arr(v).map((x) => rec(x) ?? EMPTY);
-}
 function containerStatuses(p: Pod): Rec[] {
   return records(status(p).containerStatuses);
 }
@@ -64,9 +62,8 @@ function lastTerminated(cs: Rec): Rec | undefined {
 }
 /** A metav1.Time as Unix seconds; Go's zero time (absent) reads as its Unix value like KSM. */
 function timeValue(t: unknown): number {
-  return unixSeconds(t) ?? GO_ZERO_TIME_SECONDS;
+  return setTimeSeconds(t) ?? GO_ZERO_TIME_SECONDS;
 }
-const GO_ZERO_TIME_SECONDS = -62135596800;
 
 type StatusList = (p: Pod) => Rec[];
 
