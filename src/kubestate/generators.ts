@@ -183,9 +183,20 @@ export function rec(v: unknown): Record<string, unknown> | undefined {
 
 const EMPTY_RECORD: Record<string, unknown> = Object.freeze({});
 
+/** An object field, or Go's zero struct (a frozen {}) for anything else. */
+export function recOrEmpty(v: unknown): Record<string, unknown> {
+  return rec(v) ?? EMPTY_RECORD;
+}
+
 /** An array of objects; an element that is not an object reads as Go's zero struct ({}). */
 export function records(v: unknown): Record<string, unknown>[] {
-  return arr(v).map((x) => rec(x) ?? EMPTY_RECORD);
+  return arr(v).map(recOrEmpty);
+}
+
+/** One series with the field's value when it is set (a Go pointer field), else none. */
+export function valueIfSet(v: unknown): Metric[] {
+  const n = num(v);
+  return n === undefined ? [] : [metric(n)];
 }
 
 /** A finite number field, or undefined. */

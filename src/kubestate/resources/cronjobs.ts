@@ -9,12 +9,12 @@ import {
   family,
   labelsFamily,
   metric,
-  num,
   rec,
   resourceVersionMetrics,
   str,
   unixSeconds,
   setTimeSeconds,
+  valueIfSet,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 import { tryParseCronSchedule, type CronSchedule } from './cron-schedule.ts';
@@ -64,8 +64,7 @@ function specPointer(
   field: string,
 ): FamilyDef<CronJob> {
   return family(name, 'gauge', stability, help, (j) => {
-    const v = num(spec(j)?.[field]);
-    return v === undefined ? [] : [metric(v)];
+    return valueIfSet(spec(j)?.[field]);
   });
 }
 

@@ -14,6 +14,7 @@ import {
   rec,
   str,
   deletionFamily,
+  valueIfSet,
 } from '../generators.ts';
 import type { KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
@@ -155,8 +156,7 @@ export const resource: ResourceDef<Deployment> = {
       'experimental',
       'The number of terminating replicas per deployment.',
       (d) => {
-        const v = num(rec(d.status)?.terminatingReplicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(d.status)?.terminatingReplicas);
       },
     ),
     family(
@@ -188,8 +188,7 @@ export const resource: ResourceDef<Deployment> = {
       'stable',
       'Number of desired pods for a deployment.',
       (d) => {
-        const v = num(rec(d.spec)?.replicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(d.spec)?.replicas);
       },
     ),
     family<Deployment>(

@@ -13,6 +13,7 @@ import {
   rec,
   ownerMetrics,
   setTimeSeconds,
+  valueIfSet,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, Metric, ResourceDef } from '../types.ts';
 
@@ -44,8 +45,7 @@ function conditionsOfType(j: Job, type: string): Rec[] {
 /** An optional (pointer) integer in spec: a series only when set. */
 function specPointer(name: string, help: string, field: string): FamilyDef<Job> {
   return family(name, 'gauge', 'stable', help, (j) => {
-    const v = num(spec(j)?.[field]);
-    return v === undefined ? [] : [metric(v)];
+    return valueIfSet(spec(j)?.[field]);
   });
 }
 

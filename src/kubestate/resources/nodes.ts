@@ -12,12 +12,12 @@ import {
   family,
   labelsFamily,
   metric,
-  rec,
   resourceLabel,
   str,
   stringMap,
   deletionFamily,
   records,
+  recOrEmpty,
 } from '../generators.ts';
 import { isQuantity, quantityFloat } from '../quantity.ts';
 import {
@@ -33,13 +33,12 @@ interface Node extends KubeResourceObject {
 }
 
 type Rec = Record<string, unknown>;
-const EMPTY: Rec = Object.freeze({}) as Rec;
 
 function spec(n: Node): Rec {
-  return rec(n.spec) ?? EMPTY;
+  return recOrEmpty(n.spec);
 }
 function status(n: Node): Rec {
-  return rec(n.status) ?? EMPTY;
+  return recOrEmpty(n.status);
 }
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
@@ -67,7 +66,7 @@ function resourceUnits(name: string): string[] {
 /** `status.allocatable` / `status.capacity` as resource/unit series. */
 function resourceListMetrics(list: unknown): Metric[] {
   const ms: Metric[] = [];
-  for (const [name, q] of Object.entries(rec(list) ?? EMPTY)) {
+  for (const [name, q] of Object.entries(recOrEmpty(list))) {
     if (!isQuantity(q)) continue;
     for (const unit of resourceUnits(name)) {
       ms.push(metric(quantityFloat(q), ['resource', 'unit'], [resourceLabel(name), unit]));
@@ -92,7 +91,7 @@ export const resource: ResourceDef<Node> = {
       records(status(o).addresses).map((a) => metric(1, ['type', 'address'], [str(a.type), str(a.address)])),
     ),
     family('kube_node_info', 'gauge', 'stable', 'Information about a cluster node.', (o) => {
-      const info = rec(status(o).nodeInfo) ?? EMPTY;
+      const info = recOrEmpty(status(o).nodeInfo);
       const s = spec(o);
       // The last InternalIP address wins (KSM keeps overwriting while it walks the list).
       let internalIP = '';

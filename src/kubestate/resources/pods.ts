@@ -20,6 +20,7 @@ import {
   records,
   setTimeSeconds,
   GO_ZERO_TIME_SECONDS,
+  recOrEmpty,
 } from '../generators.ts';
 import { mapToPrometheusLabels } from '../labels.ts';
 import { isQuantity, quantityFloat, quantityValue } from '../quantity.ts';
@@ -36,13 +37,12 @@ interface Pod extends KubeResourceObject {
 }
 
 type Rec = Record<string, unknown>;
-const EMPTY: Rec = Object.freeze({}) as Rec;
 
 function spec(p: Pod): Rec {
-  return rec(p.spec) ?? EMPTY;
+  return recOrEmpty(p.spec);
 }
 function status(p: Pod): Rec {
-  return rec(p.status) ?? EMPTY;
+  return recOrEmpty(p.status);
 }
 function containerStatuses(p: Pod): Rec[] {
   return records(status(p).containerStatuses);

@@ -11,6 +11,7 @@ import {
   rec,
   str,
   ownerMetrics,
+  valueIfSet,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -62,8 +63,7 @@ export const resource: ResourceDef<ReplicaSet> = {
       'experimental',
       'The number of terminating replicas per ReplicaSet.',
       (r) => {
-        const v = num(rec(r.status)?.terminatingReplicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(r.status)?.terminatingReplicas);
       },
     ),
     statusFamily(
@@ -77,8 +77,7 @@ export const resource: ResourceDef<ReplicaSet> = {
       'stable',
       'Number of desired pods for a ReplicaSet.',
       (r) => {
-        const v = num(rec(r.spec)?.replicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(r.spec)?.replicas);
       },
     ),
     family<ReplicaSet>(

@@ -1,7 +1,7 @@
 // kube-state-metrics' ReplicationController families (internal/store/replicationcontroller.go).
 // KSM has no _labels / _annotations families for this resource; _owner emits one series of
 // empty labels without owner references, owner_is_controller "false" when controller is unset.
-import { createdFamily, family, metric, num, rec, str, ownerMetrics } from '../generators.ts';
+import { createdFamily, family, metric, num, rec, str, ownerMetrics, valueIfSet } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
 interface ReplicationController extends KubeResourceObject {
@@ -68,8 +68,7 @@ export const resource: ResourceDef<ReplicationController> = {
       'stable',
       'Number of desired pods for a ReplicationController.',
       (r) => {
-        const v = num(rec(r.spec)?.replicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(r.spec)?.replicas);
       },
     ),
     family<ReplicationController>(

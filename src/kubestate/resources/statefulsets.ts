@@ -11,6 +11,7 @@ import {
   rec,
   str,
   deletionFamily,
+  valueIfSet,
 } from '../generators.ts';
 import type { FamilyDef, KubeResourceObject, ResourceDef } from '../types.ts';
 
@@ -91,8 +92,7 @@ export const resource: ResourceDef<StatefulSet> = {
       'stable',
       'Number of desired pods for a StatefulSet.',
       (s) => {
-        const v = num(rec(s.spec)?.replicas);
-        return v === undefined ? [] : [metric(v)];
+        return valueIfSet(rec(s.spec)?.replicas);
       },
     ),
     family<StatefulSet>(
