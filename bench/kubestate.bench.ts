@@ -184,16 +184,6 @@ service:
     await sleep(500);
     const pid = child.pid!;
     const rssSync = rssBytes(pid);
-    if (process.env.WC_BENCH_HEAP) {
-      const heapLines = async () =>
-        (await (await fetch(`http://127.0.0.1:${telemetry}/metrics`)).text())
-          .split('\n')
-          .filter((l) => /^watchingcat_(nodejs_heap_size|nodejs_external|process_resident)/.test(l))
-          .join('\n');
-      console.error(`after sync:\n${await heapLines()}`);
-      await sleep(15_000);
-      console.error(`15 s later (RSS ${(rssBytes(pid) / 2 ** 20).toFixed(0)} MiB):\n${await heapLines()}`);
-    }
     const url = `http://127.0.0.1:${metrics}/metrics/kubestate`;
     const plain = await scrapeStats(url);
     const gzip = await scrapeStats(url, { 'accept-encoding': 'gzip' });
