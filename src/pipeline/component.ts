@@ -96,6 +96,12 @@ export interface CreateSettings {
   telemetry: ComponentTelemetry;
   /** The process's data directory (`--data-dir`); components keep their files below it. */
   dataDir: string;
+  /**
+   * `service.host.root_path` (`--root-path`): where the host's / is mounted (/hostfs in a
+   * container). Host readers (hostmetrics, cadvisor, filelog) prefix /proc, /sys and /var/log
+   * with it. Undefined means "/".
+   */
+  hostRootPath?: string;
 }
 
 interface FactoryBase<C> {

@@ -35,6 +35,8 @@ export interface BuildOptions {
   logger: Logger;
   metrics: SelfMetrics;
   dataDir: string;
+  /** service.host.root_path */
+  hostRootPath?: string;
 }
 
 export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
@@ -48,6 +50,7 @@ export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
     logger: opts.logger.child({ kind, component: c.id.key, ...(pipeline ? { pipeline } : {}) }),
     telemetry: opts.metrics.forComponent(kind, c.id.key),
     dataDir: opts.dataDir,
+    ...(opts.hostRootPath !== undefined ? { hostRootPath: opts.hostRootPath } : {}),
   });
 
   const extensions = new Map<string, Extension>();

@@ -87,6 +87,7 @@ export class Service {
         logger: this.logger,
         metrics: this.metrics,
         dataDir: svc.data_dir,
+        hostRootPath: svc.host.root_path,
       });
       const host = this.host;
       for (const [id, ext] of this.graph.extensions) {
