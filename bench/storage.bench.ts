@@ -162,45 +162,52 @@ try {
   });
   row('trace search (service + operation + min duration 100 ms, 1 h window, limit 20)', ms(search));
 
-  // Logs.
-  const logTemplates = Array.from({ length: WRITERS }, (_, w) => logTemplate(BATCH, w + 100));
-  process.stderr.write(`logs: ${fmt(LOGS)} in batches of ${BATCH}, ${WRITERS} writers\n`);
-  const logs = await ingest(LOGS, BATCH, async (w, b, batches) => {
-    const t = logTemplates[w]!;
-    stampLogs(t, start + (WINDOW_NS * BigInt(b)) / BigInt(batches));
-    return insertLogs(storage, t.data);
-  });
-  row(
-    'log records inserted',
-    `${fmt(logs.items)} over ${HOURS} h (${WRITERS} writers × batches of ${BATCH})`,
-  );
-  row('log ingest', `**${fmt(logs.items / logs.wallS)} records/s**`);
-  row('log ingest per CPU-second', `${fmt(logs.items / logs.cpuS)} records`);
-  row('peak RSS while ingesting logs', `${fmt(logs.peakRssMiB)} MiB`);
-  row('bytes per stored log record', (await bytesPerRow(storage, 'logs')).toFixed(1));
-  const text = await latency(QUERIES, async () => {
-    const from = hourIn();
-    const r = await searchLogs(storage, { text: 'timed out', start: from, end: from + HOUR_NS, limit: 100 });
-    return r.logs.length;
-  });
-  row('log search: full text "timed out", 1 h window, limit 100', ms(text));
-  const filtered = await latency(QUERIES, async () => {
-    const from = hourIn();
-    const r = await searchLogs(storage, {
-      service: SERVICES[Math.floor(rnd() * SERVICES.length)]!,
-      severityMin: 13,
-      start: from,
-      end: from + HOUR_NS,
-      limit: 100,
+  // Logs (WC_BENCH_LOGS=0 skips them).
+  if (LOGS > 0) {
+    const logTemplates = Array.from({ length: WRITERS }, (_, w) => logTemplate(BATCH, w + 100));
+    process.stderr.write(`logs: ${fmt(LOGS)} in batches of ${BATCH}, ${WRITERS} writers\n`);
+    const logs = await ingest(LOGS, BATCH, async (w, b, batches) => {
+      const t = logTemplates[w]!;
+      stampLogs(t, start + (WINDOW_NS * BigInt(b)) / BigInt(batches));
+      return insertLogs(storage, t.data);
     });
-    return r.logs.length;
-  });
-  row('log search: service + severity ≥ WARN, 1 h window, limit 100', ms(filtered));
-  const rare = await latency(QUERIES, async () => {
-    const r = await searchLogs(storage, { text: 'declined visa', start, end, limit: 100 });
-    return r.logs.length;
-  });
-  row(`log search: rare words "declined visa" over all ${HOURS} h, limit 100`, ms(rare));
+    row(
+      'log records inserted',
+      `${fmt(logs.items)} over ${HOURS} h (${WRITERS} writers × batches of ${BATCH})`,
+    );
+    row('log ingest', `**${fmt(logs.items / logs.wallS)} records/s**`);
+    row('log ingest per CPU-second', `${fmt(logs.items / logs.cpuS)} records`);
+    row('peak RSS while ingesting logs', `${fmt(logs.peakRssMiB)} MiB`);
+    row('bytes per stored log record', (await bytesPerRow(storage, 'logs')).toFixed(1));
+    const text = await latency(QUERIES, async () => {
+      const from = hourIn();
+      const r = await searchLogs(storage, {
+        text: 'timed out',
+        start: from,
+        end: from + HOUR_NS,
+        limit: 100,
+      });
+      return r.logs.length;
+    });
+    row('log search: full text "timed out", 1 h window, limit 100', ms(text));
+    const filtered = await latency(QUERIES, async () => {
+      const from = hourIn();
+      const r = await searchLogs(storage, {
+        service: SERVICES[Math.floor(rnd() * SERVICES.length)]!,
+        severityMin: 13,
+        start: from,
+        end: from + HOUR_NS,
+        limit: 100,
+      });
+      return r.logs.length;
+    });
+    row('log search: service + severity ≥ WARN, 1 h window, limit 100', ms(filtered));
+    const rare = await latency(QUERIES, async () => {
+      const r = await searchLogs(storage, { text: 'declined visa', start, end, limit: 100 });
+      return r.logs.length;
+    });
+    row(`log search: rare words "declined visa" over all ${HOURS} h, limit 100`, ms(rare));
+  }
   row('resident memory (end)', `${fmt(process.memoryUsage().rss / 2 ** 20)} MiB`);
 
   console.log('| measure | value |\n|---|---|');

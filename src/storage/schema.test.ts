@@ -29,7 +29,14 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   assert.ok(!ddl.some((s) => s.includes('MATERIALIZED VIEW')));
   const drops =
     'DROP INDEX IF EXISTS idx_res_keys, DROP INDEX IF EXISTS idx_res_values, DROP INDEX IF EXISTS idx_attr_keys, DROP INDEX IF EXISTS idx_attr_values';
-  assert.deepEqual(ddl.slice(-4), [
+  // Then every table is brought to the current settings (compact parts for inserts).
+  const settings = 'ttl_only_drop_parts = 1, min_bytes_for_wide_part = 268435456';
+  assert.deepEqual(
+    ddl.slice(-6),
+    Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings}`),
+  );
+  for (const t of tables) assert.match(t, new RegExp(`SETTINGS index_granularity = \\d+, ${settings}$`));
+  assert.deepEqual(ddl.slice(-10, -6), [
     'DROP VIEW IF EXISTS wc.trace_index_mv',
     'DROP TABLE IF EXISTS wc.trace_index',
     `ALTER TABLE wc.spans ${drops}`,
@@ -51,17 +58,24 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
     );
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, spans_local, cityHash64(trace_id))')));
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, logs_local, rand())')));
-  assert.deepEqual(ddl.slice(-5, -2), [
+  assert.deepEqual(
+    ddl.slice(-6),
+    Object.values(TABLES).map(
+      (t) =>
+        `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 268435456`,
+    ),
+  );
+  assert.deepEqual(ddl.slice(-11, -8), [
     'DROP VIEW IF EXISTS wc.trace_index_mv ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index_local ON CLUSTER main',
   ]);
   assert.match(
-    ddl.at(-2)!,
+    ddl.at(-8)!,
     /^ALTER TABLE wc\.spans_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
   );
   assert.match(
-    ddl.at(-1)!,
+    ddl.at(-7)!,
     /^ALTER TABLE wc\.logs_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
   );
 });
@@ -79,7 +93,7 @@ test('bad names and retentions are rejected before any SQL', () => {
   );
 });
 
-test('a data directory from before keeps working: its attribute-map indexes are dropped at open', async (t) => {
+test('a data directory from before keeps working: its attribute-map indexes are dropped and its settings updated at open', async (t) => {
   const { storage, unavailable, close } = await embeddedStoreForTest('wc-schema-upgrade-');
   if (storage === undefined) return t.skip(unavailable);
   try {
@@ -96,9 +110,23 @@ test('a data directory from before keeps working: its attribute-map indexes are 
       return (await rs.json<{ name: string }>()).map((r) => r.name);
     };
     assert.ok((await indexes()).includes('idx_attr_keys'));
+    // A table made before compact parts: ClickHouse's default threshold.
+    await storage.client.command({
+      query: `ALTER TABLE ${db}.spans MODIFY SETTING min_bytes_for_wide_part = 10485760`,
+    });
+    const engine = async (): Promise<string> => {
+      const rs = await storage.client.query({
+        query: `SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'spans'`,
+        query_params: { db },
+        format: 'JSONEachRow',
+      });
+      return (await rs.json<{ engine_full: string }>())[0]!.engine_full;
+    };
+    assert.match(await engine(), /min_bytes_for_wide_part = 10485760/);
     for (const sql of singleNodeDDL({ database: db, retentionDays: 7 }))
       await storage.client.command({ query: sql });
     assert.deepEqual(await indexes(), ['idx_duration', 'idx_trace_id']);
+    assert.match(await engine(), /min_bytes_for_wide_part = 268435456/);
   } finally {
     await close();
   }

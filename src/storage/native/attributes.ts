@@ -5,17 +5,30 @@ import { encodeValue } from '../attributes.ts';
 import type { Column, EncodedMap, StringMapColumn } from './columns.ts';
 import { ArrayColumn, StringMapColumn as MapColumn, encodeMap } from './columns.ts';
 
+/** Decimal texts of the small non-negative integers (status codes, ports, sizes), made once. */
+const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => String(i));
+
+function intText(v: number | bigint): string {
+  return typeof v === 'number' && v >= 0 && v < 1024 ? SMALL_INTS[v]! : String(v);
+}
+
 function addPairs(values: StringMapColumn, types: StringMapColumn, kvs: readonly KeyValue[]): void {
   for (const kv of kvs) {
     const v = kv.value;
-    // Strings, the common case, have no `_types` entry and need no encoding.
+    // Strings, the common case, have no `_types` entry and need no encoding; integers, the next
+    // most common, skip encodeValue's tuple (see attributes.ts for the encoding).
     if ('stringValue' in v) {
-      values.add(kv.key, v.stringValue);
+      values.addKey(kv.key, v.stringValue);
+      continue;
+    }
+    if ('intValue' in v) {
+      values.addKey(kv.key, intText(v.intValue));
+      types.addKey(kv.key, 'int');
       continue;
     }
     const [text, kind] = encodeValue(v);
-    values.add(kv.key, text);
-    if (kind !== '') types.add(kv.key, kind);
+    values.addKey(kv.key, text);
+    if (kind !== '') types.addKey(kv.key, kind);
   }
 }
 

@@ -34,6 +34,9 @@ abstract class SinkColumn implements Column {
   }
 }
 
+/** Distinct values a StringColumn keeps encoded (addCached). */
+const MAX_CACHED = 4096;
+
 export class StringColumn extends SinkColumn {
   readonly type = 'String';
   add(s: string): void {
@@ -46,6 +49,25 @@ export class StringColumn extends SinkColumn {
   /** Values already in this column's encoding (see `encodeStrings`). */
   addEncoded(bytes: Uint8Array): void {
     this.sink.raw(bytes);
+  }
+  private readonly cache = new Map<string, Uint8Array>();
+  /**
+   * `add` for values that repeat (attribute keys): encoded on first sight and copied after. At
+   * most MAX_CACHED distinct values are kept, so data with unbounded keys costs no more memory.
+   */
+  addCached(s: string): void {
+    let bytes = this.cache.get(s);
+    if (bytes === undefined) {
+      if (this.cache.size >= MAX_CACHED || s.length > 64) {
+        this.sink.str(s);
+        return;
+      }
+      const one = new ByteSink(3 * s.length + 2);
+      one.str(s);
+      bytes = one.copy();
+      this.cache.set(s, bytes);
+    }
+    this.sink.small(bytes);
   }
 }
 
@@ -78,6 +100,10 @@ export class UInt64Column extends SinkColumn {
   readonly type = 'UInt64';
   add(v: number | bigint): void {
     this.sink.u64(v);
+  }
+  /** `end - start`, or 0 when end < start. */
+  addDiff(end: bigint, start: bigint): void {
+    this.sink.u64Diff(end, start);
   }
 }
 
@@ -188,6 +214,12 @@ export class StringMapColumn implements Column {
   private pending = 0;
   add(key: string, value: string): void {
     this.keys.add(key);
+    this.values.add(value);
+    this.pending++;
+  }
+  /** `add` for keys that repeat (attribute names): their bytes are encoded once and copied. */
+  addKey(key: string, value: string): void {
+    this.keys.addCached(key);
     this.values.add(value);
     this.pending++;
   }

@@ -82,7 +82,7 @@ export class SpanBlock extends ColumnBlock {
   add(s: Span, group: EncodedGroup, scopeSchemaUrl: string): void {
     this.timestamp.add(s.startTimeUnixNano);
     this.endTime.add(s.endTimeUnixNano);
-    this.duration.add(s.endTimeUnixNano > s.startTimeUnixNano ? s.endTimeUnixNano - s.startTimeUnixNano : 0n);
+    this.duration.addDiff(s.endTimeUnixNano, s.startTimeUnixNano);
     this.traceId.addHex(s.traceId);
     this.spanId.addHex(s.spanId);
     this.parentSpanId.addHex(s.parentSpanId);
