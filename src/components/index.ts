@@ -15,6 +15,8 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
   receiver: {
     otlp: () => f(import('./receivers/otlp/factory.ts')),
     kubestate: () => f(import('./receivers/kubestate/factory.ts')),
+    cadvisor: () => f(import('./receivers/cadvisor/factory.ts')),
+    kubeletstats: () => f(import('./receivers/kubeletstats/factory.ts')),
   },
   processor: {
     batch: () => f(import('./processors/batch/factory.ts')),

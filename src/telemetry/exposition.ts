@@ -24,7 +24,7 @@ export type ExpositionBody = string | Iterable<string | Uint8Array>;
 /** Returns the exposition at scrape time, as one string or as parts to concatenate. */
 export type ExpositionProvider = (format: ExpositionFormat) => ExpositionBody | Promise<ExpositionBody>;
 
-export const EXPOSITION_NAMES = ['kubestate', 'cadvisor', 'node'] as const;
+export const EXPOSITION_NAMES = ['kubestate', 'cadvisor', 'node', 'kubelet'] as const;
 export type ExpositionName = (typeof EXPOSITION_NAMES)[number];
 
 const CONTENT_TYPE: Record<ExpositionFormat, string> = {

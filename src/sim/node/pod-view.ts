@@ -30,6 +30,8 @@ export interface PodView {
   initNames: Set<string>;
   statuses: ContainerStatusView[];
   volumes: string[];
+  /** volume name → claim name, for spec.volumes[].persistentVolumeClaim (the Summary's pvcRef) */
+  claims: Map<string, string>;
 }
 
 function rec(v: unknown): Record<string, unknown> {
@@ -133,6 +135,13 @@ export function podView(obj: KubeObject): PodView {
     volumes: arr(spec.volumes)
       .map((v) => str(rec(v).name))
       .filter((n): n is string => n !== undefined),
+    claims: new Map(
+      arr(spec.volumes).flatMap((v) => {
+        const name = str(rec(v).name);
+        const claim = str(rec(rec(v).persistentVolumeClaim).claimName);
+        return name !== undefined && claim !== undefined ? [[name, claim] as const] : [];
+      }),
+    ),
   };
 }
 

@@ -87,10 +87,15 @@ function podSummary(node: SimNode, pod: PodRec): Record<string, unknown> {
     });
   }
   const slice = pod.slice;
-  const volumes = pod.view.volumes.map((name) => ({
-    ...fsStats(slice.publishedAt, NODE_FS_CAPACITY - fsUsedNode, 4096, 3),
-    name,
-  }));
+  const volumes = pod.view.volumes.map((name) => {
+    const claim = pod.view.claims.get(name);
+    return {
+      ...fsStats(slice.publishedAt, NODE_FS_CAPACITY - fsUsedNode, 4096, 3),
+      name,
+      // the kubelet names the claim of a PVC-backed volume (kubelet_volume_stats_* are keyed on it)
+      ...(claim !== undefined && { pvcRef: { name: claim, namespace: pod.view.namespace } }),
+    };
+  });
   ephemeral += volumes.length * 4096;
   return {
     podRef: { name: pod.view.name, namespace: pod.view.namespace, uid: pod.view.uid },
