@@ -30,7 +30,7 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   const drops =
     'DROP INDEX IF EXISTS idx_res_keys, DROP INDEX IF EXISTS idx_res_values, DROP INDEX IF EXISTS idx_attr_keys, DROP INDEX IF EXISTS idx_attr_values';
   // Then every table is brought to the current settings (compact parts for inserts).
-  const settings = 'ttl_only_drop_parts = 1, min_bytes_for_wide_part = 268435456';
+  const settings = 'ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864';
   assert.deepEqual(
     ddl.slice(-6),
     Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings}`),
@@ -62,7 +62,7 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
     ddl.slice(-6),
     Object.values(TABLES).map(
       (t) =>
-        `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 268435456`,
+        `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864`,
     ),
   );
   assert.deepEqual(ddl.slice(-11, -8), [
@@ -126,7 +126,7 @@ test('a data directory from before keeps working: its attribute-map indexes are 
     for (const sql of singleNodeDDL({ database: db, retentionDays: 7 }))
       await storage.client.command({ query: sql });
     assert.deepEqual(await indexes(), ['idx_duration', 'idx_trace_id']);
-    assert.match(await engine(), /min_bytes_for_wide_part = 268435456/);
+    assert.match(await engine(), /min_bytes_for_wide_part = 67108864/);
   } finally {
     await close();
   }
