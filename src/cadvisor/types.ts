@@ -92,3 +92,23 @@ export interface CgroupIdentity {
   containerId?: string;
   runtime?: ContainerRuntime;
 }
+
+export type V1Controller = 'cpu' | 'cpuacct' | 'memory' | 'blkio' | 'pids' | 'cpuset';
+
+/**
+ * Where the host's cgroup hierarchies are, as seen through root_path (see cgroup/mounts.ts).
+ * version 'v2' only on a pure unified host; a hybrid host (v1 controllers plus a unified mount
+ * at sys/fs/cgroup/unified) is 'v1', its unified dir kept in v2 for reference.
+ */
+export interface CgroupRoot {
+  version: CgroupVersion;
+  /** the unified (cgroup2) mount dir */
+  v2?: string;
+  /** v1 controller → the dir its hierarchy is mounted at (cpu and cpuacct may share one) */
+  v1: Partial<Record<V1Controller, string>>;
+  /**
+   * The host's procfs (<root_path>/proc), for what cAdvisor reads outside cgroupfs: the root
+   * container's memory/swap capacity (/proc/meminfo) and the boot time (/proc/uptime).
+   */
+  proc?: string;
+}

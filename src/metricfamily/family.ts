@@ -53,18 +53,34 @@ function header(f: Family, format: ExpositionFormat): string {
   return `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${type}\n`;
 }
 
-/** One sample line, newline included. */
-export function sampleLine(name: string, s: Sample, format: ExpositionFormat = 'text'): string {
-  let line = name;
-  if (s.labels.length > 0) {
-    line += '{';
-    for (let i = 0; i < s.labels.length; i++) {
-      const [k, v] = s.labels[i]!;
-      if (i > 0) line += ',';
-      line += `${k}="${escapeLabelValue(v)}"`;
-    }
-    line += '}';
+/** `{k="v",...}` of a label set ("" for none). */
+function labelText(labels: Labels): string {
+  if (labels.length === 0) return '';
+  let t = '{';
+  for (let i = 0; i < labels.length; i++) {
+    const [k, v] = labels[i]!;
+    if (i > 0) t += ',';
+    t += `${k}="${escapeLabelValue(v)}"`;
   }
+  return t + '}';
+}
+
+/**
+ * One sample line, newline included. `memo` (optional) caches label text by label-set identity:
+ * collectors that share one label array across families (cAdvisor's rows) render it once.
+ */
+export function sampleLine(
+  name: string,
+  s: Sample,
+  format: ExpositionFormat = 'text',
+  memo?: Map<Labels, string>,
+): string {
+  let labels = memo?.get(s.labels);
+  if (labels === undefined) {
+    labels = labelText(s.labels);
+    memo?.set(s.labels, labels);
+  }
+  let line = name + labels;
   line += ' ' + formatValue(s.value);
   if (s.timestampMs !== undefined) {
     // OpenMetrics timestamps are seconds; the text format's are milliseconds.
@@ -78,10 +94,11 @@ export function sampleLine(name: string, s: Sample, format: ExpositionFormat = '
 /** The families as one exposition body (no `# EOF`: the registry adds it). Empty families are left out. */
 export function renderFamilies(families: Iterable<Family>, format: ExpositionFormat = 'text'): string {
   let out = '';
+  const memo = new Map<Labels, string>();
   for (const f of families) {
     if (f.samples.length === 0) continue;
     out += header(f, format);
-    for (const s of f.samples) out += sampleLine(f.name, s, format);
+    for (const s of f.samples) out += sampleLine(f.name, s, format, memo);
   }
   return out;
 }
