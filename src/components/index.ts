@@ -17,6 +17,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     kubestate: () => f(import('./receivers/kubestate/factory.ts')),
     cadvisor: () => f(import('./receivers/cadvisor/factory.ts')),
     kubeletstats: () => f(import('./receivers/kubeletstats/factory.ts')),
+    hostmetrics: () => f(import('./receivers/hostmetrics/factory.ts')),
   },
   processor: {
     batch: () => f(import('./processors/batch/factory.ts')),
