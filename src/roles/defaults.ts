@@ -38,6 +38,32 @@ function pipelines(
   return { traces: { ...p }, metrics: { ...p, receivers: metricReceivers }, logs: { ...p } };
 }
 
+/** The node this agent serves: --node-name, else the downward API's variable. */
+export function nodeNameOf(flags: RoleFlags, env: NodeJS.ProcessEnv): string | undefined {
+  return flags.nodeName || env.K8S_NODE_NAME || env.NODE_NAME || undefined;
+}
+
+/**
+ * The agent's own collection, besides OTLP from the node's pods: host metrics on any Linux
+ * machine; container metrics (cgroups) and kubelet stats only on a Kubernetes node — a node name
+ * is known — since without a kubelet there are no pods to name and nothing to ask.
+ */
+function agentReceivers(flags: RoleFlags, env: NodeJS.ProcessEnv, notes: string[]): Obj {
+  const out: Obj = {};
+  if (process.platform === 'linux') out.hostmetrics = {};
+  else notes.push(`host metrics read Linux's /proc and /sys: not collected on ${process.platform}`);
+  const node = nodeNameOf(flags, env);
+  if (node !== undefined) {
+    out.cadvisor = {};
+    out.kubeletstats = { endpoint: `${node}:10250` };
+  } else {
+    notes.push(
+      'no node name (--node-name or K8S_NODE_NAME): container metrics and kubelet stats are off; on Kubernetes set K8S_NODE_NAME from the downward API (spec.nodeName)',
+    );
+  }
+  return out;
+}
+
 export interface DefaultConfig {
   config: Obj;
   /** What the user should know about the defaults chosen (said once at start). */
@@ -56,6 +82,7 @@ export function defaultConfig(
   // The cluster role watches the API server for kube-state metrics (served on the metrics
   // address and pushed down the metrics pipeline); without Kubernetes it says so once and idles.
   if (role === 'cluster') receivers.kubestate = {};
+  if (role === 'agent') Object.assign(receivers, agentReceivers(flags, env, notes));
   // The storage exporter batches itself (group commit after the data is in its block, so an
   // acknowledgement waits for one insert, not for a batch timeout and then an insert); the roles
   // that forward keep the batch processor.
