@@ -32,6 +32,9 @@ describe('readFileResult', () => {
     const big = 'x'.repeat(100_000) + '\n' + 'y'.repeat(50_000) + '\n';
     const r = readFileResult(file('big', big));
     assert.deepEqual(r, { ok: true, text: big, truncated: false });
+    // The read buffer is reused: a short file after a long one carries none of the long one.
+    assert.deepEqual(readFileResult(file('short', 'ab\n')), { ok: true, text: 'ab\n', truncated: false });
+    assert.deepEqual(readFileResult(file('empty', '')), { ok: true, text: '', truncated: false });
   });
 
   test('a missing file, a directory and a file in a non-directory carry their errno code', () => {

@@ -13,8 +13,9 @@
 //   parsers never see half a line.
 // - Value parsers accept exactly what Go's strconv accepts (node_exporter and procfs parse with
 //   it), so a value we accept is a value node_exporter accepts, and vice versa.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquire, closeQuietly, discard } from './kept-files.ts';
 
 /** Default bound for one file: far above any real procfs file the collectors read. */
 export const DEFAULT_MAX_BYTES = 4 << 20;
@@ -28,38 +29,54 @@ let scratch: Buffer | undefined;
 
 /** Reads a whole file (up to maxBytes) as UTF-8; a failure carries the errno code (ENOENT, EACCES, ...). */
 export function readFileResult(path: string, maxBytes: number = DEFAULT_MAX_BYTES): ReadResult {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    return { ok: false, code: errnoCode(err) };
+  return withDescriptor(path, (fd) => readWhole(fd, maxBytes));
+}
+
+function readWhole(fd: number, maxBytes: number): ReadResult {
+  // Read into one reused buffer, grown as needed (to the largest file read so far): no
+  // per-file copies, only the decoded string is new.
+  let buf = (scratch ??= Buffer.allocUnsafe(CHUNK));
+  let total = 0;
+  // Read one byte past the bound: a file of exactly maxBytes is whole, not truncated. Positioned
+  // reads from 0: a kept procfs/sysfs descriptor regenerates its content on a read at offset 0.
+  while (total <= maxBytes) {
+    if (total === buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
+      buf.copy(grown, 0, 0, total);
+      scratch = buf = grown;
+    }
+    const n = readSync(fd, buf, total, Math.min(buf.length, maxBytes + 1) - total, total);
+    if (n === 0) break;
+    total += n;
   }
-  try {
-    scratch ??= Buffer.allocUnsafe(CHUNK);
-    const parts: Buffer[] = [];
-    let total = 0;
-    // Read one byte past the bound: a file of exactly maxBytes is whole, not truncated.
-    while (total <= maxBytes) {
-      const n = readSync(fd, scratch, 0, Math.min(CHUNK, maxBytes + 1 - total), null);
-      if (n === 0) break;
-      parts.push(Buffer.from(scratch.subarray(0, n)));
-      total += n;
-    }
-    const truncated = total > maxBytes;
-    let buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
-    if (truncated) {
-      buf = buf.subarray(0, maxBytes);
-      buf = buf.subarray(0, buf.lastIndexOf(0x0a) + 1); // after the last whole line ('' if none)
-    }
-    const text = buf.toString('utf8');
-    return { ok: true, text, truncated };
-  } catch (err) {
-    return { ok: false, code: errnoCode(err) };
-  } finally {
+  const truncated = total > maxBytes;
+  let end = total;
+  // Cut after the last whole line within the bound (nothing if there is none).
+  if (truncated) end = maxBytes > 0 ? buf.lastIndexOf(0x0a, maxBytes - 1) + 1 : 0;
+  return { ok: true, text: buf.toString('utf8', 0, end), truncated };
+}
+
+/**
+ * Runs `read` on a descriptor of `path` (kept open across calls for procfs/sysfs files, see
+ * kept-files.ts). A kept descriptor that fails is dropped and the file opened afresh once: its
+ * device or process may have gone, or been re-created under the same name.
+ */
+function withDescriptor(path: string, read: (fd: number) => ReadResult): ReadResult {
+  for (let attempt = 0; ; attempt++) {
+    let d: { fd: number; kept: boolean };
     try {
-      closeSync(fd);
-    } catch {
-      // A failed close of a read-only descriptor loses nothing.
+      d = acquire(path);
+    } catch (err) {
+      return { ok: false, code: errnoCode(err) };
+    }
+    try {
+      return read(d.fd);
+    } catch (err) {
+      if (!d.kept) return { ok: false, code: errnoCode(err) };
+      discard(path);
+      if (attempt > 0) return { ok: false, code: errnoCode(err) };
+    } finally {
+      if (!d.kept) closeQuietly(d.fd);
     }
   }
 }
@@ -76,25 +93,12 @@ export function readText(path: string, maxBytes: number = DEFAULT_MAX_BYTES): st
  * saves the second, empty read per file (diskstats reads ~35 attributes per disk).
  */
 export function readAttribute(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
+  const r = withDescriptor(path, (fd) => {
     scratch ??= Buffer.allocUnsafe(CHUNK);
-    const n = readSync(fd, scratch, 0, ATTRIBUTE_MAX_BYTES, null);
-    return goTrimSpace(scratch.toString('utf8', 0, n));
-  } catch {
-    return undefined;
-  } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // Nothing to lose on a read-only descriptor.
-    }
-  }
+    const n = readSync(fd, scratch, 0, ATTRIBUTE_MAX_BYTES, 0);
+    return { ok: true, text: scratch.toString('utf8', 0, n), truncated: false };
+  });
+  return r.ok ? goTrimSpace(r.text) : undefined;
 }
 
 /** An attribute holding one unsigned decimal (procfs ReadUintFromFile), or undefined. */

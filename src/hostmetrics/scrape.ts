@@ -31,6 +31,7 @@ import type { Family, Labels } from '../metricfamily/family.ts';
 import { family } from '../metricfamily/family.ts';
 import { orderLikeGatherer } from './gather-order.ts';
 import type { HostCollector, HostPaths } from './types.ts';
+import { keepKernelFilesUnder } from './kept-files.ts';
 
 /** A collector that has not settled after this long counts as failed for the collection. */
 export const DEFAULT_COLLECTOR_TIMEOUT_MS = 10_000;
@@ -85,6 +86,9 @@ export class HostScraper {
     this.onFailure = opts.onFailure ?? (() => {});
     this.onRecovery = opts.onRecovery ?? (() => {});
     this.now = opts.now ?? Date.now;
+    // Kernel files are read again every collection: keep their descriptors (kept-files.ts).
+    keepKernelFilesUnder(this.paths.proc);
+    keepKernelFilesUnder(this.paths.sys);
   }
 
   /** The collectors' names, in their configured order. */

@@ -10,6 +10,8 @@ export function formatValue(v: number): string {
   if (v === 1) return '1';
   if (v === 0) return '0';
   if (v === -1) return '-1';
+  // Integers below 1e6 print the same in both (most counters and gauges of small things).
+  if (Number.isInteger(v) && v < 1e6 && v > -1e6) return String(v);
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
@@ -36,5 +38,6 @@ export function escapeLabelValue(s: string): string {
 
 /** HELP text escapes backslash and newline only. */
 export function escapeHelp(s: string): string {
+  if (s.indexOf('\\') < 0 && s.indexOf('\n') < 0) return s;
   return s.replace(/[\\\n]/g, (c) => (c === '\\' ? '\\\\' : '\\n'));
 }

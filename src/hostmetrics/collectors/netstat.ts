@@ -41,6 +41,17 @@ function required(proc: string, name: string): string {
 
 export function createNetstatCollector(opts: NetstatOptions = {}): HostCollector {
   const fields = statelessRegExp(opts.fields ?? NETSTAT_DEFAULT_FIELDS);
+  // The kernel's field names are the same every scrape: decide each once (bounded: a kernel
+  // has a few hundred; a pathological file beyond the bound is still filtered, just not cached).
+  const wanted = new Map<string, boolean>();
+  const want = (key: string): boolean => {
+    let w = wanted.get(key);
+    if (w === undefined) {
+      w = fields.test(key) && METRIC_NAME_TAIL.test(key);
+      if (wanted.size < 4096) wanted.set(key, w);
+    }
+    return w;
+  };
 
   function collect(ctx: CollectContext): Family[] {
     const { proc } = ctx.paths;
@@ -55,10 +66,9 @@ export function createNetstatCollector(opts: NetstatOptions = {}): HostCollector
     for (const [protocol, stats] of merged) {
       for (const [name, raw] of stats) {
         const key = `${protocol}_${name}`;
-        if (!fields.test(key)) continue;
-        // A name the exposition format cannot carry (upstream panics on it) or already emitted
-        // ("A_B"+"C" vs "A"+"B_C"; the registry would reject the second) is left out.
-        if (!METRIC_NAME_TAIL.test(key) || seen.has(key)) continue;
+        // Not selected, a name the exposition format cannot carry (upstream panics on it), or one
+        // already emitted ("A_B"+"C" vs "A"+"B_C"; the registry would reject the second): left out.
+        if (!want(key) || seen.has(key)) continue;
         seen.add(key);
         const v = parseGoFloat(raw);
         if (v === undefined) continue;
