@@ -13,7 +13,8 @@
 // asked for gzip, as Prometheus asks (fetch sends Accept-Encoding: gzip, deflate).
 // Target: the agent's CPU per scrape ≤ node_exporter's.
 // Usage: npm run bench -- hostmetrics   (WC_BENCH_ITER=N in-process collections, default 300;
-// WC_BENCH_SCRAPES=N scrapes per server, default 600, in WC_BENCH_ROUNDS rounds, default 6)
+// WC_BENCH_SCRAPES=N scrapes per server, default 1800, in WC_BENCH_ROUNDS rounds, default 9:
+// 200 scrapes per round are ~60 ticks of /proc CPU time, so one tick is ~2%)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,13 +31,13 @@ import {
   processCpuSeconds,
   startNodeExporter,
 } from '../src/hostmetrics/testing/node-exporter.ts';
-import { renderFamilies } from '../src/metricfamily/family.ts';
+import { renderFamiliesToBuffer } from '../src/metricfamily/render.ts';
 import { BIN, childEnv, freePort } from '../test/helpers/process.ts';
 import { startInstance, waitHealthy } from './lib/measure.ts';
 
 const ITER = Number(process.env.WC_BENCH_ITER ?? 300);
-const SCRAPES = Number(process.env.WC_BENCH_SCRAPES ?? 600);
-const ROUNDS = Number(process.env.WC_BENCH_ROUNDS ?? 6);
+const SCRAPES = Number(process.env.WC_BENCH_SCRAPES ?? 1800);
+const ROUNDS = Number(process.env.WC_BENCH_ROUNDS ?? 9);
 
 v8.setFlagsFromString('--max-semi-space-size=64');
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -56,12 +57,14 @@ async function inProcess(): Promise<Row> {
     paths: hostPaths('/'),
     onFailure: (c, m) => console.error(`collector ${c} failed: ${m}`),
   });
-  const once = async () => renderFamilies((await scraper.collect()).families);
+  // The bytes the agent serves (render.ts), as the endpoint renders them.
+  const once = async () => renderFamiliesToBuffer((await scraper.collect()).families);
   for (let i = 0; i < 30; i++) await once(); // warm-up: JIT, lazily opened files
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  let text = '';
-  for (let i = 0; i < ITER; i++) text = await once();
+  let body: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < ITER; i++) body = await once();
+  const text = body.toString();
   const wallMs = (performance.now() - t0) / ITER;
   const cu = process.cpuUsage(c0);
   const tries: number[] = [];

@@ -39,7 +39,8 @@ function sameLabels(a: Sample, b: Sample): boolean {
 export function orderLikeGatherer(families: Family[]): Family[] {
   for (const f of families) {
     if (f.samples.length < 2) continue;
-    f.samples.sort(compareSamples);
+    // Collectors mostly build samples in order already; Array#sort copies the array even then.
+    if (!isSorted(f.samples, compareSamples)) f.samples.sort(compareSamples);
     let w = 1;
     for (let r = 1; r < f.samples.length; r++) {
       const s = f.samples[r]!;
@@ -48,6 +49,16 @@ export function orderLikeGatherer(families: Family[]): Family[] {
     }
     f.samples.length = w;
   }
-  families.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (!isSorted(families, compareNames)) families.sort(compareNames);
   return families;
+}
+
+function compareNames(a: Family, b: Family): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Whether `xs` is already in `cmp`'s order (a stable sort would leave it as it is). */
+function isSorted<T>(xs: readonly T[], cmp: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < xs.length; i++) if (cmp(xs[i - 1]!, xs[i]!) > 0) return false;
+  return true;
 }

@@ -44,6 +44,17 @@ describe('readFileResult', () => {
     assert.equal(readText(join(dir, 'nope')), undefined);
   });
 
+  test('a missing file that appears is read, and reported missing again once gone', () => {
+    const p = join(dir, 'comes-and-goes');
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(readFileResult(p), { ok: false, code: 'ENOENT' });
+      assert.deepEqual(readFileResult(p), { ok: false, code: 'ENOENT' }); // the remembered path
+      writeFileSync(p, `round ${round}\n`);
+      assert.deepEqual(readFileResult(p), { ok: true, text: `round ${round}\n`, truncated: false });
+      rmSync(p);
+    }
+  });
+
   test('a file past the bound is cut after its last whole line', () => {
     const p = file('lines', 'line one\nline two\nline three\n');
     assert.deepEqual(readFileResult(p, 14), { ok: true, text: 'line one\n', truncated: true });

