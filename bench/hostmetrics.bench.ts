@@ -58,7 +58,8 @@ async function inProcess(): Promise<Row> {
     onFailure: (c, m) => console.error(`collector ${c} failed: ${m}`),
   });
   // The bytes the agent serves (render.ts), as the endpoint renders them.
-  const once = async () => renderFamiliesToBuffer((await scraper.collect()).families);
+  const hint = { bytes: 0 };
+  const once = async () => renderFamiliesToBuffer((await scraper.collect()).families, 'text', hint);
   for (let i = 0; i < 30; i++) await once(); // warm-up: JIT, lazily opened files
   const c0 = process.cpuUsage();
   const t0 = performance.now();

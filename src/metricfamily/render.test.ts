@@ -134,8 +134,16 @@ describe('renderFamiliesToBuffer', () => {
   test('a body larger than the first guess grows and stays whole', () => {
     const f = family('big', 'gauge', 'h');
     const long = 'v'.repeat(5000);
-    for (let i = 0; i < 50; i++) f.samples.push({ labels: [['k', `${long}${i}`]], value: i });
-    const got = renderFamiliesToBuffer([f]);
-    assert.ok(got.equals(Buffer.from(reference([f], 'text'))));
+    for (let i = 0; i < 50; i++)
+      f.samples.push({ labels: [['k', `${long}${i % 2 ? 'é🙂' : ''}${i}`]], value: i });
+    const want = Buffer.from(reference([f], 'text'));
+    assert.ok(renderFamiliesToBuffer([f]).equals(want));
+    // With a size hint: a fitting one, then one far too small; the hint learns the body's size.
+    const hint = { bytes: 0 };
+    assert.ok(renderFamiliesToBuffer([f], 'text', hint).equals(want));
+    assert.equal(hint.bytes, want.length);
+    hint.bytes = 10;
+    assert.ok(renderFamiliesToBuffer([f], 'text', hint).equals(want));
+    assert.equal(hint.bytes, want.length);
   });
 });

@@ -14,6 +14,8 @@ import type { ExpositionFormat } from '../telemetry/exposition.ts';
 import type { Family, Labels } from './family.ts';
 import { escapeHelp, escapeLabelValue, formatValue } from './text.ts';
 
+/** Strings up to this long are copied in JavaScript (see ByteWriter.text). */
+const SHORT_STRING = 96;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
@@ -38,10 +40,29 @@ class ByteWriter {
     this.buf[this.n++] = b;
   }
 
-  /** A string as UTF-8 (a UTF-16 code unit is at most 3 bytes). */
+  /**
+   * A string as UTF-8 (a UTF-16 code unit is at most 3 bytes). Short ASCII strings (metric and
+   * label names, most label values) are copied char by char: cheaper than a call into
+   * Buffer#write, which costs more than the copy for strings this short.
+   */
   text(s: string): void {
-    this.room(s.length * 3);
-    this.n += this.buf.write(s, this.n, 'utf8');
+    const len = s.length;
+    this.room(len * 3);
+    const buf = this.buf;
+    const n = this.n;
+    if (len <= SHORT_STRING) {
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[n + i] = c;
+      }
+      if (i === len) {
+        this.n = n + len;
+        return;
+      }
+    }
+    this.n = n + buf.write(s, n, 'utf8'); // from the start: overwrites the ASCII prefix
   }
 
   /** A non-negative integer below 1e6, digit by digit. */
@@ -65,7 +86,8 @@ class ByteWriter {
   /** Copies bytes already written (an earlier label set) to the end. */
   again(start: number, end: number): void {
     this.room(end - start);
-    this.n += this.buf.copy(this.buf, this.n, start, end);
+    this.buf.copyWithin(this.n, start, end); // a V8 builtin: no view objects, unlike Buffer#copy
+    this.n += end - start;
   }
 }
 
@@ -107,43 +129,63 @@ function writeLabels(w: ByteWriter, labels: Labels): void {
   w.byte(0x7d); // }
 }
 
+/**
+ * Carried from one render to the next by a caller that renders the same kind of body again (an
+ * endpoint): the first buffer is then sized from the last body instead of grown by doubling
+ * (each growth is a copy and fresh pages to fault in; a 4 MiB cAdvisor body grew twice).
+ */
+export interface RenderSizeHint {
+  bytes: number;
+}
+
 /** The families as one exposition body in bytes (no `# EOF`: the registry adds it). */
 export function renderFamiliesToBuffer(
   families: Iterable<Family>,
   format: ExpositionFormat = 'text',
+  hint?: RenderSizeHint,
 ): Buffer {
   const list = Array.isArray(families) ? (families as Family[]) : [...families];
-  let samples = 0;
-  for (const f of list) samples += f.samples.length;
-  const w = new ByteWriter(samples * BYTES_PER_SAMPLE_GUESS + list.length * 128);
+  let guess = 0;
+  if (hint && hint.bytes > 0) guess = Math.ceil(hint.bytes * 1.05);
+  else {
+    for (const f of list) guess += f.samples.length * BYTES_PER_SAMPLE_GUESS;
+    guess += list.length * 128;
+  }
+  const w = new ByteWriter(guess);
   // Where each non-empty label set was first written: later samples with the same array copy it.
   const written = new Map<Labels, number>();
-  for (const f of list) {
-    if (f.samples.length === 0) continue;
-    writeHeader(w, f, format);
-    for (const s of f.samples) {
-      w.text(f.name);
-      if (s.labels.length > 0) {
-        const at = written.get(s.labels);
-        if (at !== undefined) w.again(at >>> 0, (at >>> 0) + Math.floor(at / 2 ** 32));
-        else {
-          const start = w.n;
-          writeLabels(w, s.labels);
-          // start and length in one number (both < 2^32 for any body we could hold).
-          written.set(s.labels, (w.n - start) * 2 ** 32 + start);
-        }
-      }
-      w.byte(SPACE);
-      w.value(s.value);
-      if (s.timestampMs !== undefined) {
-        w.byte(SPACE);
-        // OpenMetrics timestamps are seconds; the text format's are milliseconds.
-        w.text(
-          format === 'openmetrics' ? formatValue(s.timestampMs / 1000) : String(Math.trunc(s.timestampMs)),
-        );
-      }
-      w.byte(NEWLINE);
-    }
-  }
+  // One call per family rather than one long loop here: V8 optimizes a function that is called
+  // often early, while a single long-running loop waits for on-stack replacement and was
+  // deoptimized again at every return (measured: the first ~15 renders of 13k samples took
+  // ~30 ms each instead of ~6).
+  for (const f of list) if (f.samples.length > 0) writeFamily(w, f, format, written);
+  if (hint) hint.bytes = w.n;
   return w.buf.subarray(0, w.n);
+}
+
+function writeFamily(w: ByteWriter, f: Family, format: ExpositionFormat, written: Map<Labels, number>): void {
+  writeHeader(w, f, format);
+  for (const s of f.samples) {
+    w.text(f.name);
+    if (s.labels.length > 0) {
+      const at = written.get(s.labels);
+      if (at !== undefined) w.again(at >>> 0, (at >>> 0) + Math.floor(at / 2 ** 32));
+      else {
+        const start = w.n;
+        writeLabels(w, s.labels);
+        // start and length in one number (both < 2^32 for any body we could hold).
+        written.set(s.labels, (w.n - start) * 2 ** 32 + start);
+      }
+    }
+    w.byte(SPACE);
+    w.value(s.value);
+    if (s.timestampMs !== undefined) {
+      w.byte(SPACE);
+      // OpenMetrics timestamps are seconds; the text format's are milliseconds.
+      w.text(
+        format === 'openmetrics' ? formatValue(s.timestampMs / 1000) : String(Math.trunc(s.timestampMs)),
+      );
+    }
+    w.byte(NEWLINE);
+  }
 }

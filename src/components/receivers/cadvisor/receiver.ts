@@ -24,7 +24,7 @@ import { PodSummary } from '../../../cadvisor/summary.ts';
 import type { CgroupRoot } from '../../../cadvisor/types.ts';
 import { createKubeletClient, type KubeletClient } from '../../../k8s/kubelet.ts';
 import { familiesToOtlp } from '../../../metricfamily/family.ts';
-import { renderFamiliesToBuffer } from '../../../metricfamily/render.ts';
+import { renderFamiliesToBuffer, type RenderSizeHint } from '../../../metricfamily/render.ts';
 import type { KeyValue } from '../../../model/common.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
 import { itemCount } from '../../../model/signal.ts';
@@ -67,6 +67,8 @@ export class CadvisorReceiver implements Lifecycle {
   private timer: NodeJS.Timeout | undefined;
   private pushing: Promise<void> | undefined;
   private registered = false;
+  /** The last body's size, so the next render starts with a buffer that fits. */
+  private readonly renderHint: RenderSizeHint = { bytes: 0 };
   private stopped = false;
 
   constructor(settings: CreateSettings, config: CadvisorConfig, next: Consumer<'metrics'> | undefined) {
@@ -144,7 +146,7 @@ export class CadvisorReceiver implements Lifecycle {
     if (c.exposition) {
       // One part of bytes (render.ts): a string body cost a scrape a quarter of its garbage.
       host.exposition.register('cadvisor', async (format) => [
-        renderFamiliesToBuffer((await this.collect()).families, format),
+        renderFamiliesToBuffer((await this.collect()).families, format, this.renderHint),
       ]);
       this.registered = true;
     }

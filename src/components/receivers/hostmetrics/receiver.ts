@@ -17,7 +17,7 @@ import { HostScraper, type HostCollection } from '../../../hostmetrics/scrape.ts
 import { HostSummary } from '../../../hostmetrics/summary.ts';
 import type { HostPaths } from '../../../hostmetrics/types.ts';
 import { familiesToOtlp, type Family } from '../../../metricfamily/family.ts';
-import { renderFamiliesToBuffer } from '../../../metricfamily/render.ts';
+import { renderFamiliesToBuffer, type RenderSizeHint } from '../../../metricfamily/render.ts';
 import type { KeyValue } from '../../../model/common.ts';
 import { itemCount } from '../../../model/signal.ts';
 import type {
@@ -55,6 +55,8 @@ export class HostMetricsReceiver implements Lifecycle {
   private pushing: Promise<void> | undefined;
   private pushFailureLoggedAt = 0;
   private registered = false;
+  /** The last body's size, so the next render starts with a buffer that fits. */
+  private readonly renderHint: RenderSizeHint = { bytes: 0 };
   private stopped = false;
 
   constructor(settings: CreateSettings, config: HostMetricsConfig, next: Consumer<'metrics'> | undefined) {
@@ -86,7 +88,7 @@ export class HostMetricsReceiver implements Lifecycle {
     if (c.exposition) {
       // One part of bytes (render.ts): a string body cost a scrape a quarter of its garbage.
       host.exposition.register('node', async (format) => [
-        renderFamiliesToBuffer((await this.collect()).families, format),
+        renderFamiliesToBuffer((await this.collect()).families, format, this.renderHint),
       ]);
       this.registered = true;
     }
