@@ -42,6 +42,11 @@ export interface ResolvedConfig {
   extensions: Map<string, ComponentConfig<ExtensionFactory>>;
   service: ServiceSettings;
   pipelines: PipelineConfig[];
+  /**
+   * Receivers a role starts without a pipeline: they only serve the metrics address (the agent's
+   * built-in /metrics/node, see roles/load.ts). Not part of the file.
+   */
+  endpointOnly?: ComponentConfig<ReceiverFactory>[];
   /** Warnings that do not stop the process (unset env variables, unused components). */
   warnings: string[];
 }

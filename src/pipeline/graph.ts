@@ -112,5 +112,14 @@ export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
     const r = c.factory.create(settings('receiver', c), c.config, next);
     startOrder.push({ kind: 'receiver', label: `receiver/${id}`, component: r });
   }
+  for (const c of cfg.endpointOnly ?? []) {
+    // No consumers: the receiver only serves what it exposes on the metrics address.
+    const r = c.factory.create(settings('receiver', c), c.config, {});
+    startOrder.push({
+      kind: 'receiver',
+      label: `receiver/${c.id.key} (metrics endpoint only)`,
+      component: r,
+    });
+  }
   return { extensions, startOrder };
 }
