@@ -2,7 +2,7 @@
 // (by age: `retention`; by size: `max_size`).
 import { z } from 'zod';
 import { duration, retrySettings, section } from '../../../config/schema-helpers.ts';
-import { byteSize } from './byte-size.ts';
+import { byteSize } from '../../../config/byte-size.ts';
 
 const DAY_MS = 86_400_000;
 

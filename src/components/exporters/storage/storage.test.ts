@@ -14,7 +14,7 @@ import { acquireStorage, openSharedStorages } from '../../../storage/shared.ts';
 import { ChdbUnavailableError } from '../../../storage/connection.ts';
 import { silentLogger } from '../../../telemetry/logger.ts';
 import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
-import { parseByteSize } from './byte-size.ts';
+import { parseByteSize } from '../../../config/byte-size.ts';
 import { configSchema } from './config.ts';
 import { factory, storageOptions } from './factory.ts';
 
