@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FirstFieldMemo, forEachLine, forEachLineFields, isGoSpace } from './line-fields.ts';
+import { prng } from '../queue/testdata/prng.ts';
 import { goFields } from './read.ts';
 
 function reference(text: string): string[][] {
@@ -45,13 +46,7 @@ describe('forEachLineFields', () => {
 
   test('agrees with goFields on random text (differential fuzz)', () => {
     // Seeded: a failure reproduces. The alphabet leans on separators and Go's odd spaces.
-    let a = Number(process.env.FUZZ_SEED ?? 0x1f1e) >>> 0;
-    const rnd = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = prng(Number(process.env.FUZZ_SEED ?? 0x1f1e));
     const alphabet = [
       'a',
       '1',

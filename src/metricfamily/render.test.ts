@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { prng } from '../queue/testdata/prng.ts';
 import type { ExpositionFormat } from '../telemetry/exposition.ts';
 import { family, renderFamilies, type Family, type Labels } from './family.ts';
 import { renderFamiliesToBuffer } from './render.ts';
@@ -73,13 +74,7 @@ describe('renderFamiliesToBuffer', () => {
   });
 
   test('equals the line-by-line reference on random families (differential)', () => {
-    let seed = Number(process.env.FUZZ_SEED ?? 0xbeef) >>> 0;
-    const rnd = () => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = prng(Number(process.env.FUZZ_SEED ?? 0xbeef));
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const VALUES = [
       0,

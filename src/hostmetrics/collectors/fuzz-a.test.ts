@@ -27,21 +27,13 @@ import { evalTzRule, parseTzRule } from './tz-rule.ts';
 import { parseTzif, zoneAt } from './tzif.ts';
 import { unameCollector } from './uname.ts';
 import { createVmstatCollector, parseVmstat } from './vmstat.ts';
+import { prng } from '../../queue/testdata/prng.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_a);
 const ITERATIONS = 1200;
 const COLLECTOR_ROUNDS = 40;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 const ALPHABET = [
   '0',

@@ -16,21 +16,13 @@ import { parseMountinfo } from './filesystem-mountinfo.ts';
 import { parseNetDev, parseNetStats, parseSnmp6 } from './net-parse.ts';
 import { createNetdevCollector } from './netdev.ts';
 import { NETSTAT_DEFAULT_FIELDS, createNetstatCollector } from './netstat.ts';
+import { prng } from '../../queue/testdata/prng.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_b);
 const ITERATIONS = 1500;
 const COLLECTOR_ROUNDS = 40;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 const ALPHABET = [
   '0',
