@@ -1,0 +1,89 @@
+// Recombines the pieces of long lines: CRI "P" lines (Docker: pieces without a final "\n") up to
+// the next complete one, per stream — stdout and stderr are written independently and may
+// interleave.
+//
+// Contracts:
+// - Every piece pushed ends up in exactly one entry; an entry has the first piece's timestamp.
+// - An entry longer than maxBytes (UTF-16 code units of the message, a close bound on bytes for
+//   text) is cut at maxBytes and the rest of its pieces up to the complete line are dropped;
+//   the entry is still emitted once, when its last piece arrives (counted in `truncated`).
+// - flush() hands out what is pending (a flush timeout or shutdown); pending is bounded by
+//   maxBytes per stream.
+import type { CriLine, Stream } from './cri.ts';
+
+export interface Entry {
+  timeUnixNano: bigint;
+  stream: Stream;
+  message: string;
+}
+
+interface Pending {
+  timeUnixNano: bigint;
+  parts: string[];
+  length: number;
+  cut: boolean;
+}
+
+export const DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024;
+
+export class Recombiner {
+  /** Entries cut at maxBytes. */
+  truncated = 0;
+  private readonly maxBytes: number;
+  private readonly pending: Record<Stream, Pending | undefined> = { stdout: undefined, stderr: undefined };
+
+  constructor(maxBytes = DEFAULT_MAX_ENTRY_BYTES) {
+    this.maxBytes = Math.max(1, maxBytes);
+  }
+
+  /** The entry this piece completes, if any. */
+  push(line: CriLine): Entry | undefined {
+    const p = this.pending[line.stream];
+    if (p === undefined && !line.partial) {
+      if (line.message.length <= this.maxBytes)
+        return { timeUnixNano: line.timeUnixNano, stream: line.stream, message: line.message };
+      this.truncated++;
+      return {
+        timeUnixNano: line.timeUnixNano,
+        stream: line.stream,
+        message: line.message.slice(0, this.maxBytes),
+      };
+    }
+    const q = p ?? { timeUnixNano: line.timeUnixNano, parts: [], length: 0, cut: false };
+    this.pending[line.stream] = q;
+    if (!q.cut) {
+      const room = this.maxBytes - q.length;
+      if (line.message.length <= room) {
+        q.parts.push(line.message);
+        q.length += line.message.length;
+      } else {
+        q.parts.push(line.message.slice(0, room));
+        q.length += room;
+        q.cut = true;
+      }
+    }
+    if (line.partial) return undefined;
+    return this.take(line.stream);
+  }
+
+  /** Everything pending, as entries (oldest first). */
+  flush(): Entry[] {
+    const out: Entry[] = [];
+    for (const s of ['stdout', 'stderr'] as const) if (this.pending[s]) out.push(this.take(s));
+    return out.sort((a, b) =>
+      a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0,
+    );
+  }
+
+  /** Characters waiting for the rest of their line. */
+  get pendingBytes(): number {
+    return (this.pending.stdout?.length ?? 0) + (this.pending.stderr?.length ?? 0);
+  }
+
+  private take(stream: Stream): Entry {
+    const q = this.pending[stream]!;
+    this.pending[stream] = undefined;
+    if (q.cut) this.truncated++;
+    return { timeUnixNano: q.timeUnixNano, stream, message: q.parts.join('') };
+  }
+}
