@@ -1,0 +1,406 @@
+// Follows log files: finds them by glob every poll, reads new complete lines, hands them to a
+// consumer in bounded batches, and remembers — only once the consumer has acknowledged a batch —
+// how far each file was read (checkpoints.ts), so lines are neither lost nor repeated across
+// rotation and restarts.
+//
+// Contracts:
+// - Identity is the fingerprint (fingerprint.ts), not the path: a file renamed out of the include
+//   globs (the kubelet's 0.log → 0.log.<time>) is read to its end through the descriptor already
+//   held, then closed; a file whose size drops below the read offset was truncated in place
+//   (copytruncate) and is read again from 0.
+// - Files found after start are read from their beginning; on a first start (no checkpoints),
+//   files that already existed start at their end unless startAt is 'beginning'. With
+//   checkpoints, a known file resumes at its acknowledged offset, also when it was rotated while
+//   the tailer was stopped (its rotated sibling `<name>.<suffix>` is found and finished first).
+// - A batch holds complete lines only (without "\n"; a "\r" before it stays for the parser;
+//   invalid UTF-8 becomes U+FFFD). A partial last line waits for its newline. A line longer than
+//   maxLineBytes is handed over cut at that size and the rest of it skipped (counted).
+// - Back-pressure: when the consumer rejects a batch, the poll stops; the same lines are offered
+//   again at the next poll (the files are the buffer). One batch in flight at a time.
+// - Bounded: at most maxFiles open files (others wait for a free slot, oldest first), batches of
+//   at most maxBatchLines lines / maxBatchBytes bytes, one read buffer.
+// - Never throws out of poll() for a file's trouble (vanished, unreadable): counted in
+//   stats.readErrors and retried next poll.
+import { closeSync, fstatSync, globSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, matchesGlob } from 'node:path';
+import { CheckpointStore, type Checkpoint } from './checkpoints.ts';
+import { DEFAULT_FINGERPRINT_SIZE, readFingerprint, sameFile } from './fingerprint.ts';
+
+export interface TailOptions {
+  include: string[];
+  exclude?: string[];
+  startAt?: 'end' | 'beginning';
+  fingerprintSize?: number;
+  maxLineBytes?: number;
+  maxBatchLines?: number;
+  maxBatchBytes?: number;
+  maxFiles?: number;
+  /** Directory of the checkpoint file. */
+  checkpointDir: string;
+  /** At most one checkpoint write per this many ms (and one at stop). Default 1000. */
+  checkpointEveryMs?: number;
+}
+
+export interface Batch {
+  path: string;
+  lines: string[];
+  /** File offset just after each line's newline (for a consumer that acknowledges part of a batch later). */
+  lineEnds: number[];
+  startOffset: number;
+  endOffset: number;
+}
+
+export type BatchConsumer = (batch: Batch) => Promise<void>;
+
+export interface TailStats {
+  filesOpen: number;
+  bytesRead: number;
+  linesRead: number;
+  linesTruncated: number;
+  readErrors: number;
+  checkpointWrites: number;
+  checkpointFailures: number;
+  /** Bytes written to each open file and not yet acknowledged. */
+  lagBytes: Map<string, number>;
+}
+
+interface Reader {
+  path: string;
+  fd: number;
+  ino: number;
+  fingerprint: Buffer;
+  /** Acknowledged offset: everything before it was delivered. */
+  offset: number;
+  /** No longer matched by the globs (renamed or deleted): read to the end, then closed. */
+  gone: boolean;
+  /** Inside an over-long line that was already delivered cut: skip to its newline. */
+  skipping: boolean;
+}
+
+const READ_CHUNK = 256 * 1024;
+
+export class FileTailer {
+  readonly stats: TailStats = {
+    filesOpen: 0,
+    bytesRead: 0,
+    linesRead: 0,
+    linesTruncated: 0,
+    readErrors: 0,
+    checkpointWrites: 0,
+    checkpointFailures: 0,
+    lagBytes: new Map(),
+  };
+  private readonly o: Required<Omit<TailOptions, 'exclude'>> & { exclude: string[] };
+  private readonly consume: BatchConsumer;
+  private readonly store: CheckpointStore;
+  private readers: Reader[] = [];
+  /** Checkpoints loaded at start that no open file has claimed yet. */
+  private unclaimed: Checkpoint[] = [];
+  private firstPoll = true;
+  private hadCheckpoints = false;
+  private lastSave = 0;
+  private dirty = false;
+  /** One read buffer; it holds a whole line of maxLineBytes, so an over-long line is seen as one. */
+  private buf: Buffer;
+  private polling: Promise<void> | undefined;
+
+  constructor(options: TailOptions, consume: BatchConsumer) {
+    this.o = {
+      exclude: [],
+      startAt: 'end',
+      fingerprintSize: DEFAULT_FINGERPRINT_SIZE,
+      maxLineBytes: 1024 * 1024,
+      maxBatchLines: 1000,
+      maxBatchBytes: 1024 * 1024,
+      maxFiles: 1024,
+      checkpointEveryMs: 1000,
+      ...options,
+    };
+    this.buf = Buffer.allocUnsafe(Math.max(READ_CHUNK, this.o.maxLineBytes + 1));
+    this.consume = consume;
+    this.store = new CheckpointStore(options.checkpointDir);
+  }
+
+  /** Loads the checkpoints; returns why they were unusable, if they were (then: a first start). */
+  start(): string | undefined {
+    const loaded = this.store.load();
+    this.unclaimed = loaded.checkpoints;
+    this.hadCheckpoints = loaded.checkpoints.length > 0;
+    return loaded.error;
+  }
+
+  /** One round: discover, read and deliver. Concurrent calls share the round in progress. */
+  poll(): Promise<void> {
+    this.polling ??= this.round().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  /** Waits for the round in progress, saves the checkpoints and closes every file. */
+  async stop(): Promise<void> {
+    await this.polling;
+    this.save(true);
+    for (const r of this.readers) this.close(r);
+    this.readers = [];
+  }
+
+  private async round(): Promise<void> {
+    this.discover();
+    // Rotated-out files first: they hold the older lines of their container.
+    const order = [...this.readers.filter((r) => r.gone), ...this.readers.filter((r) => !r.gone)];
+    for (const r of order) {
+      const ok = await this.drain(r);
+      if (!ok) break; // back-pressure: the consumer refused; try again next poll
+    }
+    for (const r of this.readers.filter((x) => x.gone && !x.skipping && this.atEnd(x))) this.drop(r);
+    this.save(false);
+  }
+
+  private matched(): string[] {
+    const out = new Set<string>();
+    for (const pattern of this.o.include) {
+      for (const p of globSync(pattern)) {
+        if (p.endsWith('.gz')) continue;
+        if (this.o.exclude.some((x) => matchesGlob(p, x))) continue;
+        out.add(p);
+      }
+    }
+    return [...out].sort();
+  }
+
+  private discover(): void {
+    const paths = this.matched();
+    const seen = new Set(paths);
+    for (const r of this.readers) if (!r.gone && !seen.has(r.path)) r.gone = true;
+    for (const path of paths) {
+      let ino: number;
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) continue;
+        ino = st.ino;
+      } catch {
+        continue; // gone between glob and stat
+      }
+      const current = this.readers.find((r) => !r.gone && r.path === path);
+      if (current && current.ino === ino) continue;
+      if (current) current.gone = true; // replaced at the same path: the old one was rotated
+      if (this.readers.filter((r) => !r.gone).length >= this.o.maxFiles) continue; // waits for a slot
+      this.open(path, ino);
+    }
+    if (this.firstPoll) this.finishRotatedWhileStopped();
+    this.firstPoll = false;
+  }
+
+  private open(path: string, ino: number): void {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      this.stats.readErrors++;
+      return;
+    }
+    const fingerprint = readFingerprint(fd, this.o.fingerprintSize);
+    // Another open file with the same content start (a hard link, the copytruncate moment): once.
+    if (fingerprint.length > 0 && this.readers.some((r) => sameFile(r.fingerprint, fingerprint))) {
+      closeSync(fd);
+      return;
+    }
+    let offset = 0;
+    const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
+    if (known) offset = known.offset;
+    else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
+    this.readers.push({ path, fd, ino, fingerprint, offset, gone: false, skipping: false });
+    this.stats.filesOpen++;
+  }
+
+  private claim(fingerprint: Buffer): Checkpoint | undefined {
+    const i = this.unclaimed.findIndex((c) => sameFile(c.fingerprint, fingerprint));
+    if (i < 0) return undefined;
+    return this.unclaimed.splice(i, 1)[0];
+  }
+
+  /** Checkpointed files no longer at their path: look for their rotated copies and finish them. */
+  private finishRotatedWhileStopped(): void {
+    for (const c of [...this.unclaimed]) {
+      const dir = dirname(c.path);
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const n of names) {
+        if (!n.startsWith(`${basename(c.path)}.`) || n.endsWith('.gz')) continue;
+        const path = join(dir, n);
+        let fd: number;
+        try {
+          fd = openSync(path, 'r');
+        } catch {
+          continue;
+        }
+        const fp = readFingerprint(fd, this.o.fingerprintSize);
+        if (!sameFile(fp, c.fingerprint)) {
+          closeSync(fd);
+          continue;
+        }
+        this.unclaimed.splice(this.unclaimed.indexOf(c), 1);
+        this.readers.push({
+          path,
+          fd,
+          ino: fstatSync(fd).ino,
+          fingerprint: fp,
+          offset: c.offset,
+          gone: true,
+          skipping: false,
+        });
+        this.stats.filesOpen++;
+        break;
+      }
+    }
+  }
+
+  private atEnd(r: Reader): boolean {
+    try {
+      return fstatSync(r.fd).size <= r.offset;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Delivers a file's complete lines in batches; false when the consumer refused one. */
+  private async drain(r: Reader): Promise<boolean> {
+    for (;;) {
+      let size: number;
+      try {
+        size = fstatSync(r.fd).size;
+      } catch {
+        this.stats.readErrors++;
+        return true;
+      }
+      if (size < r.offset) {
+        // Truncated in place (copytruncate): the content is new.
+        r.offset = 0;
+        r.skipping = false;
+        r.fingerprint = readFingerprint(r.fd, this.o.fingerprintSize);
+        this.dirty = true;
+      }
+      if (r.fingerprint.length < this.o.fingerprintSize && size > r.fingerprint.length)
+        r.fingerprint = readFingerprint(r.fd, this.o.fingerprintSize); // grown: a fuller identity
+      this.stats.lagBytes.set(r.path, size - r.offset);
+      if (size === r.offset) return true;
+      const batch = this.readBatch(r, size);
+      if (batch === undefined) return true; // only a partial line so far
+      if (batch.lines.length > 0) {
+        try {
+          await this.consume(batch);
+        } catch {
+          return false;
+        }
+        this.stats.linesRead += batch.lines.length;
+      }
+      r.offset = batch.endOffset;
+      this.stats.lagBytes.set(r.path, size - r.offset);
+      this.dirty = true;
+    }
+  }
+
+  /** The next batch of complete lines from r.offset (not past `size`), or undefined for none. */
+  private readBatch(r: Reader, size: number): Batch | undefined {
+    const lines: string[] = [];
+    const lineEnds: number[] = [];
+    let bytes = 0;
+    let pos = r.offset;
+    let skipping = r.skipping;
+    let cutAt = -1;
+    while (pos < size && lines.length < this.o.maxBatchLines && bytes < this.o.maxBatchBytes) {
+      const want = Math.min(this.buf.length, size - pos);
+      let n: number;
+      try {
+        n = readSync(r.fd, this.buf, 0, want, pos);
+      } catch {
+        this.stats.readErrors++;
+        break;
+      }
+      if (n === 0) break;
+      this.stats.bytesRead += n;
+      let start = 0;
+      let progressed = false;
+      while (start < n && lines.length < this.o.maxBatchLines && bytes < this.o.maxBatchBytes) {
+        const nl = this.buf.indexOf(0x0a, start);
+        if (nl < 0 || nl >= n) {
+          // No newline in what was read: wait for it — unless the line is already too long.
+          if (!skipping && n - start >= this.o.maxLineBytes) {
+            lines.push(this.buf.toString('utf8', start, start + this.o.maxLineBytes));
+            this.stats.linesTruncated++;
+            lineEnds.push(pos + n);
+            cutAt = lines.length - 1;
+            skipping = true;
+            start = n;
+            progressed = true;
+          } else if (skipping) {
+            start = n;
+            progressed = true;
+          }
+          break;
+        }
+        if (skipping) {
+          skipping = false;
+          // The cut line ends here: its end moves past the skipped rest (when cut in this batch).
+          if (cutAt >= 0 && cutAt === lines.length - 1) lineEnds[cutAt] = pos + nl + 1;
+        } else {
+          if (nl - start > this.o.maxLineBytes) {
+            lines.push(this.buf.toString('utf8', start, start + this.o.maxLineBytes));
+            this.stats.linesTruncated++;
+          } else lines.push(this.buf.toString('utf8', start, nl));
+          lineEnds.push(pos + nl + 1);
+        }
+        bytes += nl - start + 1;
+        start = nl + 1;
+        progressed = true;
+      }
+      pos += start;
+      if (!progressed || start < n) break; // a partial line (or a full batch) ends the read
+      if (n < want) break;
+    }
+    if (pos === r.offset) return undefined;
+    const batch: Batch = { path: r.path, lines, lineEnds, startOffset: r.offset, endOffset: pos };
+    r.skipping = skipping;
+    return batch;
+  }
+
+  private save(force: boolean): void {
+    if (!this.dirty && !force) return;
+    const now = Date.now();
+    if (!force && now - this.lastSave < this.o.checkpointEveryMs) return;
+    const state: Checkpoint[] = [
+      ...this.readers
+        .filter((r) => r.fingerprint.length > 0)
+        .map((r) => ({ fingerprint: r.fingerprint, offset: r.offset, path: r.path })),
+      // Loaded but not found yet (a file that may come back, e.g. after an unmount): kept.
+      ...this.unclaimed,
+    ];
+    try {
+      this.store.save(state);
+      this.stats.checkpointWrites++;
+      this.dirty = false;
+      this.lastSave = now;
+    } catch {
+      this.stats.checkpointFailures++;
+    }
+  }
+
+  private drop(r: Reader): void {
+    this.close(r);
+    this.readers.splice(this.readers.indexOf(r), 1);
+    this.stats.lagBytes.delete(r.path);
+    this.dirty = true;
+  }
+
+  private close(r: Reader): void {
+    try {
+      closeSync(r.fd);
+    } catch {
+      // a read-only descriptor: nothing is lost
+    }
+    this.stats.filesOpen--;
+  }
+}
