@@ -18,6 +18,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     cadvisor: () => f(import('./receivers/cadvisor/factory.ts')),
     kubeletstats: () => f(import('./receivers/kubeletstats/factory.ts')),
     hostmetrics: () => f(import('./receivers/hostmetrics/factory.ts')),
+    filelog: () => f(import('./receivers/filelog/factory.ts')),
   },
   processor: {
     batch: () => f(import('./processors/batch/factory.ts')),

@@ -1,0 +1,182 @@
+// The filelog receiver over real files in a temporary root laid out as /var/log/pods: records as
+// the pipeline receives them, refusals retried without loss or repeats, filters, restarts.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { CreateSettings, Host } from '../../../pipeline/component.ts';
+import type { LogRecord, LogsData } from '../../../model/logs.ts';
+import { RetryableError } from '../../../pipeline/errors.ts';
+import { formatCriLines, rfc3339Nano } from '../../../sim/node/pod-logs.ts';
+import { ExpositionRegistry } from '../../../telemetry/exposition.ts';
+import { createLogger } from '../../../telemetry/logger.ts';
+import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
+import { configSchema } from './config.ts';
+import { FileLogReceiver } from './receiver.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'wc-filelog-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+
+const UID = '0b3c1d2e-aaaa-bbbb-cccc-123456789abc';
+
+function settings(root: string, dataDir: string): CreateSettings {
+  return {
+    id: { type: 'filelog', name: '', key: 'filelog' },
+    kind: 'receiver',
+    logger: createLogger({ level: 'silent' }),
+    telemetry: new SelfMetrics({ processMetrics: false }).forComponent('receiver', 'filelog'),
+    dataDir,
+    hostRootPath: root,
+  };
+}
+const host = (): Host => ({
+  getExtension: () => undefined,
+  isReady: () => true,
+  exposition: new ExpositionRegistry(),
+});
+
+function podLog(root: string, ns: string, pod: string, container: string): string {
+  const d = join(root, 'var', 'log', 'pods', `${ns}_${pod}_${UID}`, container);
+  mkdirSync(d, { recursive: true });
+  return join(d, '0.log');
+}
+
+/** A receiver on a fresh root, with a pipeline that records (and can refuse) what it gets. */
+function setup(raw: Record<string, unknown> = {}) {
+  const root = join(tmp, `r${n++}`);
+  mkdirSync(root, { recursive: true });
+  const dataDir = join(root, 'data');
+  const got: { resource: Record<string, string>; record: LogRecord }[] = [];
+  let refuse = 0;
+  const make = () =>
+    new FileLogReceiver(settings(root, dataDir), configSchema.parse({ start_at: 'beginning', ...raw }), {
+      async consume(d: LogsData) {
+        if (refuse > 0) {
+          refuse--;
+          throw new RetryableError('queue full', 'queue_full');
+        }
+        for (const rl of d.resourceLogs) {
+          const resource = Object.fromEntries(
+            rl.resource.attributes.map((a) => [a.key, (a.value as { stringValue: string }).stringValue]),
+          );
+          for (const sl of rl.scopeLogs) for (const record of sl.logRecords) got.push({ resource, record });
+        }
+      },
+    });
+  return { root, got, make, refuseNext: (k: number) => (refuse = k) };
+}
+
+const bodies = (got: { record: LogRecord }[]) =>
+  got.map((g) => (g.record.body as { stringValue: string }).stringValue);
+
+describe('filelog receiver', () => {
+  test('CRI and Docker files become records with time, stream, severity and the pod as resource', async () => {
+    const s = setup();
+    const t = 1_700_000_000_123;
+    const long = 'x'.repeat(40_000);
+    writeFileSync(
+      podLog(s.root, 'shop', 'web-7d9f', 'app'),
+      formatCriLines(
+        rfc3339Nano(t, 5),
+        { stream: 'stdout', message: '{"level":"warn","msg":"slow"}' },
+        16384,
+      ) + formatCriLines(rfc3339Nano(t + 1), { stream: 'stderr', message: long }, 16384),
+    );
+    writeFileSync(
+      podLog(s.root, 'legacy', 'db-0', 'mysql'),
+      '{"log":"ERROR boom\\n","stream":"stderr","time":"2023-06-22T10:27:25.5Z"}\n',
+    );
+    const r = s.make();
+    await r.start(host());
+    await r.pollOnce();
+    await r.shutdown();
+    assert.equal(s.got.length, 3);
+    const warn = s.got.find(
+      (g) => g.resource['k8s.pod.name'] === 'web-7d9f' && g.record.severityNumber === 13,
+    )!;
+    assert.deepEqual(warn.resource, {
+      'k8s.namespace.name': 'shop',
+      'k8s.pod.name': 'web-7d9f',
+      'k8s.pod.uid': UID,
+      'k8s.container.name': 'app',
+      'k8s.container.restart_count': '0',
+    });
+    assert.equal(warn.record.timeUnixNano, BigInt(t) * 1_000_000n + 5n);
+    assert.deepEqual(warn.record.attributes, [
+      { key: 'log.iostream', value: { stringValue: 'stdout' } },
+      { key: 'log.file.name', value: { stringValue: '0.log' } },
+    ]);
+    assert.ok(bodies(s.got).includes(long), 'the long line arrives recombined, whole');
+    const docker = s.got.find((g) => g.resource['k8s.namespace.name'] === 'legacy')!;
+    assert.equal(docker.record.severityNumber, 17);
+    assert.equal(docker.record.timeUnixNano, 1687429645500000000n);
+  });
+
+  test('a refused batch is sent again later: every line once, in order', async () => {
+    const s = setup();
+    const f = podLog(s.root, 'a', 'p', 'c');
+    const lines = Array.from({ length: 50 }, (_, i) => `2023-06-22T10:27:25Z stdout F line ${i}\n`);
+    writeFileSync(f, lines.slice(0, 30).join(''));
+    const r = s.make();
+    await r.start(host());
+    s.refuseNext(2);
+    await r.pollOnce();
+    appendFileSync(f, lines.slice(30).join('')); // the file grows while the pipeline refuses
+    await r.pollOnce();
+    await r.pollOnce();
+    await r.pollOnce();
+    await r.shutdown();
+    assert.deepEqual(
+      bodies(s.got),
+      lines.map((_, i) => `line ${i}`),
+    );
+  });
+
+  test('a restart resumes where the pipeline acknowledged', async () => {
+    const s = setup();
+    const f = podLog(s.root, 'a', 'p', 'c');
+    writeFileSync(f, '2023-06-22T10:27:25Z stdout F one\n');
+    const r1 = s.make();
+    await r1.start(host());
+    await r1.pollOnce();
+    await r1.shutdown();
+    appendFileSync(f, '2023-06-22T10:27:26Z stdout F two\n');
+    const r2 = s.make();
+    await r2.start(host());
+    await r2.pollOnce();
+    await r2.shutdown();
+    assert.deepEqual(bodies(s.got), ['one', 'two']);
+  });
+
+  test('namespace / pod / container shorthands and our own pods are left out', async () => {
+    const s = setup({ namespaces: { exclude: ['kube-*'] }, containers: { include: ['app', 'side?ar'] } });
+    for (const [ns, pod, c] of [
+      ['kube-system', 'coredns-1', 'app'],
+      ['shop', 'web-1', 'app'],
+      ['shop', 'web-1', 'sidecar'],
+      ['shop', 'web-1', 'istio-proxy'],
+      ['monitoring', 'watchingcat-agent-x2v9q', 'app'],
+    ] as const)
+      writeFileSync(podLog(s.root, ns, pod, c), `2023-06-22T10:27:25Z stdout F ${ns}/${pod}/${c}\n`);
+    const r = s.make();
+    await r.start(host());
+    await r.pollOnce();
+    await r.shutdown();
+    assert.deepEqual(bodies(s.got).sort(), ['shop/web-1/app', 'shop/web-1/sidecar']);
+  });
+
+  test('start_at end (the default) skips what files held at a first start', async () => {
+    const s = setup({ start_at: 'end' });
+    const f = podLog(s.root, 'a', 'p', 'c');
+    writeFileSync(f, '2023-06-22T10:27:25Z stdout F before\n');
+    const r = s.make();
+    await r.start(host());
+    await r.pollOnce();
+    appendFileSync(f, '2023-06-22T10:27:26Z stdout F after\n');
+    await r.pollOnce();
+    await r.shutdown();
+    assert.deepEqual(bodies(s.got), ['after']);
+  });
+});

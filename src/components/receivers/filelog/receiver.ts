@@ -1,0 +1,348 @@
+// The `filelog` receiver: container logs from the kubelet's /var/log/pods (or any files the
+// include globs name) into the logs pipelines.
+//
+// Flow per file: FileTailer (src/logs/tail) hands over complete lines in batches → the file's
+// format is detected once (CRI or Docker; neither: each line is a record as written) → lines are
+// parsed, partial lines recombined per stream (src/logs/container) → one record per entry, with
+// the runtime's timestamp, `log.iostream`, severity read from the message, the pod's resource
+// attributes from the path → the pipeline.
+//
+// Contracts:
+// - A batch is acknowledged to the tailer (which then checkpoints past it) only once the
+//   pipeline accepted its records (the export queue has them, persistent when configured).
+// - Refused by the pipeline (back-pressure): the batch's records are kept and the tailer stops
+//   reading; when it offers the same batch again the same records are sent (the recombiner is
+//   not fed twice), plus records for lines the file has grown by meanwhile.
+// - Pieces of a line still waiting for their last piece are sent after force_flush_period.
+//   Known gap: such pieces (at most max_log_size per stream) are held in memory while the tailer
+//   has acknowledged their lines, so a kill -9 within force_flush_period of a partial write loses
+//   them; a graceful stop flushes them.
+import { join } from 'node:path';
+import type { Consumer, CreateSettings, Host, Lifecycle } from '../../../pipeline/component.ts';
+import type { KeyValue } from '../../../model/common.ts';
+import type { LogRecord, LogsData } from '../../../model/logs.ts';
+import { PermanentError } from '../../../pipeline/errors.ts';
+import { VERSION } from '../../../version.ts';
+import {
+  Recombiner,
+  detectFormat,
+  parseCriLine,
+  parseDockerLine,
+  podLogIdentity,
+  podLogResource,
+  severityOf,
+  type Entry,
+  type LogFormat,
+  type PodLogIdentity,
+} from '../../../logs/container/index.ts';
+import { FileTailer, type Batch } from '../../../logs/tail/tailer.ts';
+import type { FileLogConfig } from './config.ts';
+
+interface FileState {
+  /** undefined until the first non-empty line; 'raw' when it is neither CRI nor Docker. */
+  format: LogFormat | 'raw' | undefined;
+  recombiner: Recombiner;
+  resource: KeyValue[];
+  fileAttributes: KeyValue[];
+  skip: boolean;
+  /** Records of a batch the pipeline refused, by the batch's offsets. */
+  unsent?: { startOffset: number; endOffset: number; records: LogRecord[] };
+  /** Records flushed from the recombiner and not yet accepted. */
+  held: LogRecord[];
+  lastLineAt: number;
+}
+
+const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
+
+/** A glob under the host's root (the host's / mounted at /hostfs in a container). */
+function underRoot(root: string, glob: string): string {
+  return root === '/' ? glob : join(root, glob);
+}
+
+/** `*` and `?` globs over names (namespaces, pods, containers). */
+function nameMatcher(patterns: string[]): (name: string) => boolean {
+  const res = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ),
+  );
+  return (name) => res.some((r) => r.test(name));
+}
+
+export class FileLogReceiver implements Lifecycle {
+  private readonly settings: CreateSettings;
+  private readonly config: FileLogConfig;
+  private readonly next: Consumer<'logs'> | undefined;
+  private tailer: FileTailer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly files = new Map<string, FileState>();
+  private root = '/';
+  private parseErrors = 0;
+  private stopped = false;
+
+  constructor(settings: CreateSettings, config: FileLogConfig, next: Consumer<'logs'> | undefined) {
+    this.settings = settings;
+    this.config = config;
+    this.next = next;
+  }
+
+  async start(host: Host): Promise<void> {
+    const c = this.config;
+    this.root = c.root_path ?? this.settings.hostRootPath ?? '/';
+    let checkpointDir = join(
+      this.settings.dataDir,
+      'filelog',
+      this.settings.id.key.replace(/[^A-Za-z0-9._-]/g, '_'),
+    );
+    if (c.storage !== undefined) {
+      const ext = host.getExtension(c.storage);
+      if (!ext?.storage)
+        throw new Error(
+          `storage: extension "${c.storage}" is not a running storage extension (add it under extensions and service.extensions)`,
+        );
+      checkpointDir = await ext.storage.directoryFor('receiver', this.settings.id);
+    }
+    this.tailer = new FileTailer(
+      {
+        include: c.include.map((g) => underRoot(this.root, g)),
+        exclude: c.exclude.map((g) => underRoot(this.root, g)),
+        startAt: c.start_at,
+        fingerprintSize: c.fingerprint_size,
+        maxLineBytes: c.max_log_size,
+        maxFiles: c.max_concurrent_files,
+        checkpointDir,
+      },
+      (b) => this.onBatch(b),
+    );
+    const problem = this.tailer.start();
+    if (problem)
+      this.settings.logger.warn({ problem }, 'filelog: checkpoints unusable; starting as on a first start');
+    const t = this.settings.telemetry;
+    const stats = this.tailer.stats;
+    t.observe('filelog_files_open', 'Files the filelog receiver holds open.', () => stats.filesOpen);
+    t.observe('filelog_read_bytes', 'Bytes read from log files (cumulative).', () => stats.bytesRead);
+    t.observe('filelog_read_lines', 'Lines read from log files (cumulative).', () => stats.linesRead);
+    t.observe(
+      'filelog_truncated_lines',
+      'Lines cut at max_log_size (cumulative).',
+      () => stats.linesTruncated,
+    );
+    t.observe(
+      'filelog_parse_errors',
+      'Lines that were not CRI or Docker in a file that was (cumulative).',
+      () => this.parseErrors,
+    );
+    t.observe('filelog_lag_bytes', 'Bytes written to open log files and not yet read.', () => {
+      let sum = 0;
+      for (const v of stats.lagBytes.values()) sum += v;
+      return sum;
+    });
+    this.settings.logger.info(
+      { include: c.include, root_path: this.root, checkpoints: checkpointDir },
+      'filelog: tailing',
+    );
+    this.timer = setInterval(() => void this.tick(), c.poll_interval);
+    this.timer.unref();
+  }
+
+  private ticking: Promise<void> | undefined;
+
+  private tick(): Promise<void> {
+    this.ticking ??= (async () => {
+      try {
+        await this.tailer?.poll();
+        await this.flushWaiting(false);
+      } catch (err) {
+        this.settings.logger.warn({ err: (err as Error).message }, 'filelog: poll failed');
+      }
+    })().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  /** One poll now (tests and shutdown). */
+  async pollOnce(): Promise<void> {
+    await this.tick();
+  }
+
+  private state(path: string): FileState {
+    let s = this.files.get(path);
+    if (s) return s;
+    const rel = this.root === '/' ? path : path.slice(this.root.replace(/\/$/, '').length);
+    const id = podLogIdentity(rel);
+    const fileAttributes: KeyValue[] = [];
+    if (this.config.include_file_name)
+      fileAttributes.push(str('log.file.name', rel.slice(rel.lastIndexOf('/') + 1)));
+    if (this.config.include_file_path) fileAttributes.push(str('log.file.path', rel));
+    s = {
+      format: undefined,
+      recombiner: new Recombiner(this.config.max_log_size),
+      resource: id ? podLogResource(id).map(([k, v]) => str(k, v)) : [],
+      fileAttributes,
+      skip: id !== undefined && this.excluded(id),
+      held: [],
+      lastLineAt: Date.now(),
+    };
+    this.files.set(path, s);
+    return s;
+  }
+
+  private excluded(id: PodLogIdentity): boolean {
+    const c = this.config;
+    const test = (f: { include: string[]; exclude: string[] }, name: string) =>
+      (f.include.length > 0 && !nameMatcher(f.include)(name)) || nameMatcher(f.exclude)(name);
+    if (test(c.namespaces, id.namespace) || test(c.pods, id.pod) || test(c.containers, id.container))
+      return true;
+    if (c.exclude_self) {
+      const self = process.env.K8S_POD_NAME || process.env.POD_NAME;
+      if (self && id.pod === self) return true;
+      if (id.pod.startsWith('watchingcat-')) return true;
+    }
+    return false;
+  }
+
+  private record(
+    s: FileState,
+    e: Entry | { timeUnixNano: bigint; message: string; stream?: string },
+    now: bigint,
+  ): LogRecord {
+    const sev = severityOf(e.message);
+    const attributes = e.stream
+      ? [str('log.iostream', e.stream), ...s.fileAttributes]
+      : [...s.fileAttributes];
+    return {
+      timeUnixNano: e.timeUnixNano,
+      observedTimeUnixNano: now,
+      severityNumber: sev.number,
+      severityText: sev.text,
+      body: { stringValue: e.message },
+      attributes,
+      droppedAttributesCount: 0,
+      flags: 0,
+      traceId: new Uint8Array(0),
+      spanId: new Uint8Array(0),
+      eventName: '',
+    };
+  }
+
+  /** Records for lines[from..]: parsed, recombined. */
+  private records(s: FileState, lines: string[], from: number): LogRecord[] {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const out: LogRecord[] = [];
+    for (let i = from; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (s.format === undefined) {
+        if (line.trim() === '') continue;
+        s.format = detectFormat(line) ?? 'raw';
+      }
+      if (s.format === 'raw') {
+        out.push(this.record(s, { timeUnixNano: 0n, message: line }, now));
+        continue;
+      }
+      const p = s.format === 'cri' ? parseCriLine(line) : parseDockerLine(line);
+      if ('error' in p) {
+        if (line === '') continue;
+        this.parseErrors++;
+        out.push(this.record(s, { timeUnixNano: 0n, message: line }, now));
+        continue;
+      }
+      const e = s.recombiner.push(p);
+      if (e) out.push(this.record(s, e, now));
+    }
+    return out;
+  }
+
+  private async onBatch(b: Batch): Promise<void> {
+    const s = this.state(b.path);
+    s.lastLineAt = Date.now();
+    if (s.skip || !this.next) return;
+    let records: LogRecord[];
+    const u = s.unsent;
+    if (u && u.startOffset === b.startOffset && b.endOffset >= u.endOffset) {
+      // The same batch offered again (perhaps grown): the kept records, then the new lines'.
+      const k = b.lineEnds.indexOf(u.endOffset);
+      records = [...u.records, ...this.records(s, b.lines, k + 1)];
+    } else records = this.records(s, b.lines, 0);
+    if (records.length === 0) return;
+    try {
+      await this.send(s, records);
+      s.unsent = undefined;
+    } catch (err) {
+      if (this.permanent(err, records.length)) {
+        s.unsent = undefined;
+        return; // never acceptable: acknowledged and counted, or the file would be stuck for ever
+      }
+      s.unsent = { startOffset: b.startOffset, endOffset: b.endOffset, records };
+      throw err;
+    }
+  }
+
+  /** Counts a refusal; true when it is permanent (retrying cannot help). */
+  private permanent(err: unknown, n: number): boolean {
+    const permanent = err instanceof PermanentError;
+    this.settings.telemetry.refused('logs', n, 'file', permanent ? 'permanent' : 'retry');
+    if (permanent)
+      this.settings.logger.warn(
+        { err: (err as Error).message, records: n },
+        'filelog: the pipeline can never accept these records; dropped',
+      );
+    return permanent;
+  }
+
+  private async send(s: FileState, logRecords: LogRecord[]): Promise<void> {
+    const data: LogsData = {
+      resourceLogs: [
+        {
+          resource: { attributes: s.resource, droppedAttributesCount: 0 },
+          scopeLogs: [
+            {
+              scope: {
+                name: 'watchingcat/filelog',
+                version: VERSION,
+                attributes: [],
+                droppedAttributesCount: 0,
+              },
+              logRecords,
+              schemaUrl: '',
+            },
+          ],
+          schemaUrl: '',
+        },
+      ],
+    };
+    await this.next!.consume(data, {});
+    this.settings.telemetry.accepted('logs', logRecords.length, 'file');
+  }
+
+  /** Sends pieces that waited force_flush_period (all of them when `all`) and held records. */
+  private async flushWaiting(all: boolean): Promise<void> {
+    const now = Date.now();
+    for (const s of this.files.values()) {
+      if (s.skip || !this.next) continue;
+      if (s.recombiner.pendingBytes > 0 && (all || now - s.lastLineAt >= this.config.force_flush_period)) {
+        const t = BigInt(now) * 1_000_000n;
+        for (const e of s.recombiner.flush()) s.held.push(this.record(s, e, t));
+      }
+      if (s.held.length === 0) continue;
+      const records = s.held;
+      s.held = [];
+      try {
+        await this.send(s, records);
+      } catch (err) {
+        if (!this.permanent(err, records.length)) s.held = [...records, ...s.held]; // retried next tick
+      }
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    await this.flushWaiting(true).catch(() => undefined);
+    await this.tailer?.stop();
+  }
+}
