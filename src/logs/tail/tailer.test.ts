@@ -216,6 +216,27 @@ describe('FileTailer', () => {
     assert.equal(s.batches.length, 4);
   });
 
+  test('checkpoints of files gone while stopped are dropped, not carried from restart to restart', async () => {
+    const s = setup();
+    writeFileSync(join(s.logs, '0.log'), text(['a']));
+    writeFileSync(join(s.logs, '1.log'), text(['b']));
+    const t1 = s.make();
+    t1.start();
+    await t1.poll();
+    await t1.stop();
+    assert.equal(new CheckpointStore(s.checkpointDir).load().checkpoints.length, 2);
+    rmSync(join(s.logs, '1.log'));
+    const t2 = s.make();
+    t2.start();
+    await t2.poll();
+    await t2.stop();
+    assert.deepEqual(
+      new CheckpointStore(s.checkpointDir).load().checkpoints.map((c) => c.path),
+      [join(s.logs, '0.log')],
+    );
+    assert.deepEqual(s.got, ['a', 'b']);
+  });
+
   test('a garbled checkpoint file is reported and treated as a first start', async () => {
     const s = setup({ startAt: 'beginning' });
     mkdirSync(s.checkpointDir, { recursive: true });

@@ -186,7 +186,15 @@ export class FileTailer {
       if (this.readers.filter((r) => !r.gone).length >= this.o.maxFiles) continue; // waits for a slot
       this.open(path, ino);
     }
-    if (this.firstPoll) this.finishRotatedWhileStopped();
+    if (this.firstPoll) {
+      this.finishRotatedWhileStopped();
+      // Checkpoints of files that are neither matched nor rotated copies: gone for good (pods
+      // come and go); kept, they would pile up across restarts. A matched file still waiting
+      // for a slot (maxFiles) keeps its checkpoint.
+      const before = this.unclaimed.length;
+      this.unclaimed = this.unclaimed.filter((c) => seen.has(c.path));
+      if (this.unclaimed.length !== before) this.dirty = true;
+    }
     this.firstPoll = false;
   }
 
@@ -375,7 +383,7 @@ export class FileTailer {
       ...this.readers
         .filter((r) => r.fingerprint.length > 0)
         .map((r) => ({ fingerprint: r.fingerprint, offset: r.offset, path: r.path })),
-      // Loaded but not found yet (a file that may come back, e.g. after an unmount): kept.
+      // Loaded, matched, and waiting for a slot: kept.
       ...this.unclaimed,
     ];
     try {
