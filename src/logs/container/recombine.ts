@@ -9,16 +9,21 @@
 //   the entry is still emitted once, when its last piece arrives (counted in `truncated`).
 // - flush() hands out what is pending (a flush timeout or shutdown); pending is bounded by
 //   maxBytes per stream.
+// - Offsets: a piece pushed with its file offset gives its entry that offset (the first piece's);
+//   pendingOffset is the earliest offset still pending (what a checkpoint must not pass).
 import type { CriLine, Stream } from './cri.ts';
 
 export interface Entry {
   timeUnixNano: bigint;
   stream: Stream;
   message: string;
+  /** The file offset of the entry's first line, when the pieces came with offsets. */
+  offset?: number;
 }
 
 interface Pending {
   timeUnixNano: bigint;
+  offset: number | undefined;
   parts: string[];
   length: number;
   cut: boolean;
@@ -37,19 +42,20 @@ export class Recombiner {
   }
 
   /** The entry this piece completes, if any. */
-  push(line: CriLine): Entry | undefined {
+  push(line: CriLine, offset?: number): Entry | undefined {
     const p = this.pending[line.stream];
     if (p === undefined && !line.partial) {
       if (line.message.length <= this.maxBytes)
-        return { timeUnixNano: line.timeUnixNano, stream: line.stream, message: line.message };
+        return { timeUnixNano: line.timeUnixNano, stream: line.stream, message: line.message, offset };
       this.truncated++;
       return {
         timeUnixNano: line.timeUnixNano,
         stream: line.stream,
         message: line.message.slice(0, this.maxBytes),
+        offset,
       };
     }
-    const q = p ?? { timeUnixNano: line.timeUnixNano, parts: [], length: 0, cut: false };
+    const q = p ?? { timeUnixNano: line.timeUnixNano, offset, parts: [], length: 0, cut: false };
     this.pending[line.stream] = q;
     if (!q.cut) {
       const room = this.maxBytes - q.length;
@@ -75,6 +81,13 @@ export class Recombiner {
     );
   }
 
+  /** The earliest file offset of a pending piece (undefined: nothing pending, or no offsets). */
+  get pendingOffset(): number | undefined {
+    const a = this.pending.stdout?.offset;
+    const b = this.pending.stderr?.offset;
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  }
+
   /** Characters waiting for the rest of their line. */
   get pendingBytes(): number {
     return (this.pending.stdout?.length ?? 0) + (this.pending.stderr?.length ?? 0);
@@ -84,6 +97,6 @@ export class Recombiner {
     const q = this.pending[stream]!;
     this.pending[stream] = undefined;
     if (q.cut) this.truncated++;
-    return { timeUnixNano: q.timeUnixNano, stream, message: q.parts.join('') };
+    return { timeUnixNano: q.timeUnixNano, stream, message: q.parts.join(''), offset: q.offset };
   }
 }

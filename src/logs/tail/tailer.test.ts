@@ -19,7 +19,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
 /** A pod-log-like tree, a tailer over it and every line it delivered. */
-function setup(opts: Partial<TailOptions> = {}, state?: string) {
+function setup(
+  opts: Partial<TailOptions> = {},
+  state?: string,
+  ackOf?: (b: Batch) => number | undefined,
+) {
   const dir = join(root, `t${n++}`);
   const logs = join(dir, 'pods', 'ns_pod_uid', 'app');
   mkdirSync(logs, { recursive: true });
@@ -37,6 +41,7 @@ function setup(opts: Partial<TailOptions> = {}, state?: string) {
         }
         batches.push(b);
         got.push(...b.lines);
+        return ackOf?.(b);
       },
     );
   return {
@@ -132,6 +137,39 @@ describe('FileTailer', () => {
     await t2.poll();
     await t2.stop();
     assert.deepEqual(s.got, [...lines('a', 3), ...lines('b', 2)]);
+  });
+
+  test('partial acknowledgement: the checkpoint stops at the held line until acknowledge() moves it; a rotated file stays open until acknowledged', async () => {
+    // The consumer holds back each batch's last line (an entry that may continue).
+    const held = (b: Batch) => (b.lines.length > 1 ? b.lineEnds[b.lines.length - 2] : b.startOffset);
+    const s = setup({}, undefined, held);
+    const f = join(s.logs, '0.log');
+    writeFileSync(f, text(lines('a', 3)));
+    const t1 = s.make();
+    t1.start();
+    await t1.poll();
+    await t1.stop();
+    const cp = () => new CheckpointStore(s.checkpointDir).load().checkpoints.map((c) => c.offset);
+    assert.deepEqual(cp(), [text(lines('a', 2)).length], 'checkpoint at the start of the held line');
+    // A restart re-reads the held line (it was never passed on), nothing before it.
+    const t2 = s.make();
+    t2.start();
+    await t2.poll();
+    assert.deepEqual(s.got, [...lines('a', 3), 'a2']);
+    // Rotated out while its last line is held: open until acknowledged, then let go.
+    const closed: string[] = [];
+    t2.onClose = (file) => closed.push(file.path);
+    renameSync(f, `${f}.1`);
+    writeFileSync(f, text(['n0']));
+    await t2.poll();
+    await t2.poll();
+    assert.equal(t2.stats.filesOpen, 2, 'the rotated file waits for its acknowledgement');
+    const last = s.batches.find((b) => b.lines.includes('a2') && b !== s.batches[0])!;
+    t2.acknowledge(last.file, last.endOffset);
+    await t2.poll();
+    assert.equal(t2.stats.filesOpen, 1);
+    assert.deepEqual(closed, [f]);
+    await t2.stop();
   });
 
   test('rotation while stopped: the rotated file is finished from its checkpoint, then the new one', async () => {

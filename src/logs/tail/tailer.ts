@@ -17,6 +17,10 @@
 //   maxLineBytes is handed over cut at that size and the rest of it skipped (counted).
 // - Back-pressure: when the consumer rejects a batch, the poll stops; the same lines are offered
 //   again at the next poll (the files are the buffer). One batch in flight at a time.
+// - Partial acknowledgement: a consumer that holds some lines back (an entry waiting for its
+//   continuation) resolves with the offset everything before which it has passed on; the
+//   checkpoint stops there until acknowledge(file, offset) moves it on. Reading goes on past it.
+//   A rotated-out file stays open until it is both read and acknowledged to its end.
 // - Bounded: at most maxFiles open files (others wait for a free slot, oldest first), batches of
 //   at most maxBatchLines lines / maxBatchBytes bytes, one read buffer.
 // - Never throws out of poll() for a file's trouble (vanished, unreadable): counted in
@@ -41,7 +45,13 @@ export interface TailOptions {
   checkpointEveryMs?: number;
 }
 
+/** A file as the tailer follows it: the same object for the file's whole life in the tailer. */
+export interface TailedFile {
+  readonly path: string;
+}
+
 export interface Batch {
+  file: TailedFile;
   path: string;
   lines: string[];
   /** File offset just after each line's newline (for a consumer that acknowledges part of a batch later). */
@@ -50,7 +60,12 @@ export interface Batch {
   endOffset: number;
 }
 
-export type BatchConsumer = (batch: Batch) => Promise<void>;
+/**
+ * Resolves once the batch's lines are passed on — with nothing (all of them) or with the file
+ * offset before which they are (the start of the first line still held back); rejects to refuse
+ * the batch (it is offered again).
+ */
+export type BatchConsumer = (batch: Batch) => Promise<number | void>;
 
 export interface TailStats {
   filesOpen: number;
@@ -64,13 +79,15 @@ export interface TailStats {
   lagBytes: Map<string, number>;
 }
 
-interface Reader {
+interface Reader extends TailedFile {
   path: string;
   fd: number;
   ino: number;
   fingerprint: Buffer;
-  /** Acknowledged offset: everything before it was delivered. */
+  /** Read offset: lines before it were handed to the consumer. */
   offset: number;
+  /** Acknowledged offset (≤ offset): what the checkpoint says. */
+  acked: number;
   /** No longer matched by the globs (renamed or deleted): read to the end, then closed. */
   gone: boolean;
   /** Inside an over-long line that was already delivered cut: skip to its newline. */
@@ -151,7 +168,8 @@ export class FileTailer {
       const ok = await this.drain(r);
       if (!ok) break; // back-pressure: the consumer refused; try again next poll
     }
-    for (const r of this.readers.filter((x) => x.gone && !x.skipping && this.atEnd(x))) this.drop(r);
+    for (const r of this.readers.filter((x) => x.gone && !x.skipping && x.acked >= x.offset && this.atEnd(x)))
+      this.drop(r);
     this.save(false);
   }
 
@@ -216,7 +234,7 @@ export class FileTailer {
     const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
     if (known) offset = known.offset;
     else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
-    this.readers.push({ path, fd, ino, fingerprint, offset, gone: false, skipping: false });
+    this.readers.push({ path, fd, ino, fingerprint, offset, acked: offset, gone: false, skipping: false });
     this.stats.filesOpen++;
   }
 
@@ -257,6 +275,7 @@ export class FileTailer {
           ino: fstatSync(fd).ino,
           fingerprint: fp,
           offset: c.offset,
+          acked: c.offset,
           gone: true,
           skipping: false,
         });
@@ -287,6 +306,7 @@ export class FileTailer {
       if (size < r.offset) {
         // Truncated in place (copytruncate): the content is new.
         r.offset = 0;
+        r.acked = 0;
         r.skipping = false;
         r.fingerprint = readFingerprint(r.fd, this.o.fingerprintSize);
         this.dirty = true;
@@ -297,15 +317,17 @@ export class FileTailer {
       if (size === r.offset) return true;
       const batch = this.readBatch(r, size);
       if (batch === undefined) return true; // only a partial line so far
+      let acked: number | void = batch.endOffset;
       if (batch.lines.length > 0) {
         try {
-          await this.consume(batch);
+          acked = await this.consume(batch);
         } catch {
           return false;
         }
         this.stats.linesRead += batch.lines.length;
       }
       r.offset = batch.endOffset;
+      this.ack(r, acked ?? batch.endOffset);
       this.stats.lagBytes.set(r.path, size - r.offset);
       this.dirty = true;
     }
@@ -370,10 +392,30 @@ export class FileTailer {
       if (n < want) break;
     }
     if (pos === r.offset) return undefined;
-    const batch: Batch = { path: r.path, lines, lineEnds, startOffset: r.offset, endOffset: pos };
+    const batch: Batch = { file: r, path: r.path, lines, lineEnds, startOffset: r.offset, endOffset: pos };
     r.skipping = skipping;
     return batch;
   }
+
+  /**
+   * Lines of `file` before `offset` are passed on (after a consumer resolved with an earlier
+   * offset). Ignored for a file no longer followed, an offset not past the last one, or one
+   * beyond what was read.
+   */
+  acknowledge(file: TailedFile, offset: number): void {
+    const r = this.readers.find((x) => x === file);
+    if (r) this.ack(r, offset);
+  }
+
+  private ack(r: Reader, offset: number): void {
+    const to = Math.min(offset, r.offset);
+    if (to <= r.acked) return;
+    r.acked = to;
+    this.dirty = true;
+  }
+
+  /** Called when a file is let go (rotated out and finished): its per-file state can go too. */
+  onClose: ((file: TailedFile) => void) | undefined;
 
   private save(force: boolean): void {
     if (!this.dirty && !force) return;
@@ -382,7 +424,7 @@ export class FileTailer {
     const state: Checkpoint[] = [
       ...this.readers
         .filter((r) => r.fingerprint.length > 0)
-        .map((r) => ({ fingerprint: r.fingerprint, offset: r.offset, path: r.path })),
+        .map((r) => ({ fingerprint: r.fingerprint, offset: r.acked, path: r.path })),
       // Loaded, matched, and waiting for a slot: kept.
       ...this.unclaimed,
     ];
@@ -399,8 +441,9 @@ export class FileTailer {
   private drop(r: Reader): void {
     this.close(r);
     this.readers.splice(this.readers.indexOf(r), 1);
-    this.stats.lagBytes.delete(r.path);
+    if (!this.readers.some((x) => x.path === r.path)) this.stats.lagBytes.delete(r.path);
     this.dirty = true;
+    this.onClose?.(r);
   }
 
   private close(r: Reader): void {

@@ -9,6 +9,8 @@
 //     spelling out path globs.
 //   - exclude_self (default true): the agent's own pods are not tailed — shipping our own logs
 //     through ourselves amplifies every problem we log about.
+//   - multiline: automatic stack-trace grouping is on by default (`auto`); the Collector has no
+//     automatic mode and groups nothing unless given a pattern.
 //   - Checkpoints live in the data directory (--data-dir) unless `storage` names a file_storage
 //     extension; the Collector keeps them in memory without one, which loses or repeats lines on
 //     every restart.
@@ -17,6 +19,20 @@ import { byteSize } from '../../../config/byte-size.ts';
 import { duration, section } from '../../../config/schema-helpers.ts';
 
 export const DEFAULT_INCLUDE = ['/var/log/pods/*/*/*.log'];
+
+/** A regular expression, checked when the configuration is read. */
+const pattern = () =>
+  z.string().min(1).refine(
+    (p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression (JavaScript syntax)' },
+  );
 
 const nameFilter = () =>
   section({
@@ -43,6 +59,20 @@ export const configSchema = section({
   storage: z.string().min(1).optional(),
   /** Where the host's / is mounted. Default: service.host.root_path, else "/". */
   root_path: z.string().min(1).optional(),
+  /**
+   * Multi-line entries. auto: stack traces (Java, Python, Go, Node.js, .NET) and indented
+   * continuation lines are one record; line_start_pattern / line_end_pattern: the Collector's
+   * explicit grouping (instead of auto); auto: false and no pattern: one record per line.
+   */
+  multiline: section({
+    auto: z.boolean().default(true),
+    line_start_pattern: pattern().optional(),
+    line_end_pattern: pattern().optional(),
+    /** An entry with more lines is handed out and the rest starts the next one. */
+    max_lines: z.number().int().min(1).default(1000),
+  }).refine((m) => !(m.line_start_pattern && m.line_end_pattern), {
+    message: 'give line_start_pattern or line_end_pattern, not both',
+  }),
   namespaces: nameFilter(),
   pods: nameFilter(),
   containers: nameFilter(),

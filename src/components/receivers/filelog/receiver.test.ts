@@ -179,4 +179,57 @@ describe('filelog receiver', () => {
     await r.shutdown();
     assert.deepEqual(bodies(s.got), ['after']);
   });
+
+  test('stack traces are one record across polls; a crash re-reads the lines of an entry not yet sent', async () => {
+    const s = setup({ poll_interval: '1h' }); // polled by hand; the first receiver is abandoned as by kill -9
+    const f = podLog(s.root, 'a', 'p', 'c');
+    const at = (sec: number) => `2023-06-22T10:27:${String(sec).padStart(2, '0')}.000000001Z`;
+    writeFileSync(
+      f,
+      `${at(1)} stdout F INFO start\n` +
+        `${at(2)} stdout F ERROR failed\n` +
+        `${at(2)} stdout F java.lang.IllegalStateException: boom\n` +
+        `${at(2)} stdout F \tat a.B.c(B.java:1)\n`,
+    );
+    const crashed = s.make();
+    await crashed.start(host());
+    await crashed.pollOnce(); // sends "INFO start"; the trace may go on: held, not acknowledged
+    assert.deepEqual(bodies(s.got), ['INFO start']);
+    appendFileSync(f, `${at(2)} stdout F \tat a.B.d(B.java:2)\n${at(9)} stdout F INFO next\n`);
+    const r = s.make();
+    await r.start(host());
+    await r.pollOnce();
+    await r.shutdown();
+    assert.deepEqual(bodies(s.got), [
+      'INFO start',
+      'ERROR failed\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)',
+      'INFO next',
+    ]);
+    assert.equal(s.got[1]!.record.severityNumber, 17);
+    assert.equal(s.got[1]!.record.timeUnixNano, 1687429622000000001n);
+  });
+
+  test('multiline: auto false gives a record per line; line_start_pattern groups by the pattern', async () => {
+    const content =
+      '2023-06-22T10:27:25Z stdout F 2023-06-22 first\n' +
+      '2023-06-22T10:27:25Z stdout F \tcontinued\n' +
+      '2023-06-22T10:27:25Z stdout F no date here\n' +
+      '2023-06-22T10:27:26Z stdout F 2023-06-22 second\n';
+    const run = async (multiline: Record<string, unknown>) => {
+      const s = setup({ multiline });
+      writeFileSync(podLog(s.root, 'a', 'p', 'c'), content);
+      const r = s.make();
+      await r.start(host());
+      await r.pollOnce();
+      await r.shutdown();
+      return bodies(s.got);
+    };
+    assert.deepEqual(await run({ auto: false }), ['2023-06-22 first', '\tcontinued', 'no date here', '2023-06-22 second']);
+    assert.deepEqual(await run({ line_start_pattern: '^\\d{4}-' }), [
+      '2023-06-22 first\n\tcontinued\nno date here',
+      '2023-06-22 second',
+    ]);
+    assert.deepEqual(await run({}), ['2023-06-22 first\n\tcontinued', 'no date here', '2023-06-22 second']);
+    assert.throws(() => configSchema.parse({ multiline: { line_start_pattern: '(' } }), /regular expression/);
+  });
 });

@@ -3,20 +3,24 @@
 //
 // Flow per file: FileTailer (src/logs/tail) hands over complete lines in batches → the file's
 // format is detected once (CRI or Docker; neither: each line is a record as written) → lines are
-// parsed, partial lines recombined per stream (src/logs/container) → one record per entry, with
+// parsed, partial lines recombined per stream (src/logs/container) → multi-line entries grouped
+// per stream (src/logs/multiline: stack traces, continuation lines) → one record per entry, with
 // the runtime's timestamp, `log.iostream`, severity read from the message, the pod's resource
 // attributes from the path → the pipeline.
 //
 // Contracts:
-// - A batch is acknowledged to the tailer (which then checkpoints past it) only once the
-//   pipeline accepted its records (the export queue has them, persistent when configured).
+// - Lines are acknowledged to the tailer (which checkpoints up to them) only once the pipeline
+//   accepted their records (the export queue has them, persistent when configured). Lines held
+//   back — a partial line waiting for its last piece, an entry that may still continue — are not:
+//   the batch is acknowledged up to the first of them, and the rest once their entry is sent
+//   (when a line that does not continue it arrives, or after force_flush_period). So a kill -9
+//   loses nothing; the held lines are read again after a restart.
 // - Refused by the pipeline (back-pressure): the batch's records are kept and the tailer stops
-//   reading; when it offers the same batch again the same records are sent (the recombiner is
-//   not fed twice), plus records for lines the file has grown by meanwhile.
-// - Pieces of a line still waiting for their last piece are sent after force_flush_period.
-//   Known gap: such pieces (at most max_log_size per stream) are held in memory while the tailer
-//   has acknowledged their lines, so a kill -9 within force_flush_period of a partial write loses
-//   them; a graceful stop flushes them.
+//   reading; when it offers the same batch again the same records are sent (the recombiner and
+//   grouper are not fed twice), plus records for lines the file has grown by meanwhile.
+// - Lines of one stream interleaved with an entry of the other that is held back are read again
+//   after a crash (at-least-once for them; the two streams of one container rarely interleave
+//   within force_flush_period).
 import { join } from 'node:path';
 import type { Consumer, CreateSettings, Host, Lifecycle } from '../../../pipeline/component.ts';
 import type { KeyValue } from '../../../model/common.ts';
@@ -35,21 +39,25 @@ import {
   type LogFormat,
   type PodLogIdentity,
 } from '../../../logs/container/index.ts';
-import { FileTailer, type Batch } from '../../../logs/tail/tailer.ts';
+import { Grouper, type MultilineMode } from '../../../logs/multiline/grouper.ts';
+import { FileTailer, type Batch, type TailedFile } from '../../../logs/tail/tailer.ts';
 import type { FileLogConfig } from './config.ts';
 
 interface FileState {
   /** undefined until the first non-empty line; 'raw' when it is neither CRI nor Docker. */
   format: LogFormat | 'raw' | undefined;
   recombiner: Recombiner;
+  grouper: Grouper;
   resource: KeyValue[];
   fileAttributes: KeyValue[];
   skip: boolean;
   /** Records of a batch the pipeline refused, by the batch's offsets. */
   unsent?: { startOffset: number; endOffset: number; records: LogRecord[] };
-  /** Records flushed from the recombiner and not yet accepted. */
+  /** Records flushed after force_flush_period and not yet accepted (sent before the next batch's). */
   held: LogRecord[];
   lastLineAt: number;
+  /** End offset of the last batch handed over: where an acknowledgement of everything goes. */
+  readTo: number;
 }
 
 const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
@@ -79,7 +87,8 @@ export class FileLogReceiver implements Lifecycle {
   private readonly next: Consumer<'logs'> | undefined;
   private tailer: FileTailer | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly files = new Map<string, FileState>();
+  private readonly files = new Map<TailedFile, FileState>();
+  private readonly multiline: MultilineMode;
   private root = '/';
   private parseErrors = 0;
   private stopped = false;
@@ -88,6 +97,14 @@ export class FileLogReceiver implements Lifecycle {
     this.settings = settings;
     this.config = config;
     this.next = next;
+    const m = config.multiline;
+    this.multiline = m.line_start_pattern
+      ? { lineStart: new RegExp(m.line_start_pattern) }
+      : m.line_end_pattern
+        ? { lineEnd: new RegExp(m.line_end_pattern) }
+        : m.auto
+          ? 'auto'
+          : 'off';
   }
 
   async start(host: Host): Promise<void> {
@@ -118,6 +135,7 @@ export class FileLogReceiver implements Lifecycle {
       },
       (b) => this.onBatch(b),
     );
+    this.tailer.onClose = (file) => this.files.delete(file);
     const problem = this.tailer.start();
     if (problem)
       this.settings.logger.warn({ problem }, 'filelog: checkpoints unusable; starting as on a first start');
@@ -168,9 +186,10 @@ export class FileLogReceiver implements Lifecycle {
     await this.tick();
   }
 
-  private state(path: string): FileState {
-    let s = this.files.get(path);
+  private state(file: TailedFile): FileState {
+    let s = this.files.get(file);
     if (s) return s;
+    const path = file.path;
     const rel = this.root === '/' ? path : path.slice(this.root.replace(/\/$/, '').length);
     const id = podLogIdentity(rel);
     const fileAttributes: KeyValue[] = [];
@@ -180,13 +199,19 @@ export class FileLogReceiver implements Lifecycle {
     s = {
       format: undefined,
       recombiner: new Recombiner(this.config.max_log_size),
+      grouper: new Grouper({
+        mode: this.multiline,
+        maxBytes: this.config.max_log_size,
+        maxLines: this.config.multiline.max_lines,
+      }),
       resource: id ? podLogResource(id).map(([k, v]) => str(k, v)) : [],
       fileAttributes,
       skip: id !== undefined && this.excluded(id),
       held: [],
       lastLineAt: Date.now(),
+      readTo: 0,
     };
-    this.files.set(path, s);
+    this.files.set(file, s);
     return s;
   }
 
@@ -228,35 +253,55 @@ export class FileLogReceiver implements Lifecycle {
     };
   }
 
-  /** Records for lines[from..]: parsed, recombined. */
-  private records(s: FileState, lines: string[], from: number): LogRecord[] {
+  /** A grouped entry's record; lines of a file that is neither CRI nor Docker have no stream. */
+  private entryRecord(s: FileState, e: Entry, now: bigint): LogRecord {
+    return this.record(s, s.format === 'raw' ? { timeUnixNano: e.timeUnixNano, message: e.message } : e, now);
+  }
+
+  /** Records for the batch's lines[from..]: parsed, recombined, grouped. */
+  private records(s: FileState, b: Batch, from: number): LogRecord[] {
     const now = BigInt(Date.now()) * 1_000_000n;
     const out: LogRecord[] = [];
+    const entries: Entry[] = [];
+    const { lines, lineEnds } = b;
     for (let i = from; i < lines.length; i++) {
       const line = lines[i]!;
+      const offset = i === 0 ? b.startOffset : lineEnds[i - 1]!;
       if (s.format === undefined) {
         if (line.trim() === '') continue;
         s.format = detectFormat(line) ?? 'raw';
       }
       if (s.format === 'raw') {
-        out.push(this.record(s, { timeUnixNano: 0n, message: line }, now));
-        continue;
+        s.grouper.push({ timeUnixNano: 0n, stream: 'stdout', message: line, offset }, entries);
+      } else {
+        const p = s.format === 'cri' ? parseCriLine(line) : parseDockerLine(line);
+        if ('error' in p) {
+          if (line === '') continue;
+          this.parseErrors++;
+          out.push(this.record(s, { timeUnixNano: 0n, message: line }, now)); // as written
+        } else {
+          const e = s.recombiner.push(p, offset);
+          if (e) s.grouper.push(e, entries);
+        }
       }
-      const p = s.format === 'cri' ? parseCriLine(line) : parseDockerLine(line);
-      if ('error' in p) {
-        if (line === '') continue;
-        this.parseErrors++;
-        out.push(this.record(s, { timeUnixNano: 0n, message: line }, now));
-        continue;
+      if (entries.length > 0) {
+        for (const e of entries) out.push(this.entryRecord(s, e, now));
+        entries.length = 0;
       }
-      const e = s.recombiner.push(p);
-      if (e) out.push(this.record(s, e, now));
     }
     return out;
   }
 
-  private async onBatch(b: Batch): Promise<void> {
-    const s = this.state(b.path);
+  /** Where this file may be acknowledged to: before the first line still held back. */
+  private ackOffset(s: FileState): number {
+    const a = s.recombiner.pendingOffset;
+    const b = s.grouper.pendingOffset;
+    const held = a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    return held ?? s.readTo;
+  }
+
+  private async onBatch(b: Batch): Promise<number | void> {
+    const s = this.state(b.file);
     s.lastLineAt = Date.now();
     if (s.skip || !this.next) return;
     let records: LogRecord[];
@@ -264,20 +309,26 @@ export class FileLogReceiver implements Lifecycle {
     if (u && u.startOffset === b.startOffset && b.endOffset >= u.endOffset) {
       // The same batch offered again (perhaps grown): the kept records, then the new lines'.
       const k = b.lineEnds.indexOf(u.endOffset);
-      records = [...u.records, ...this.records(s, b.lines, k + 1)];
-    } else records = this.records(s, b.lines, 0);
-    if (records.length === 0) return;
+      records = [...u.records, ...this.records(s, b, k + 1)];
+    } else records = this.records(s, b, 0);
+    if (s.held.length > 0) {
+      records = [...s.held, ...records]; // flushed earlier and refused then: in order, first
+      s.held = [];
+    }
+    s.readTo = b.endOffset;
+    if (records.length === 0) return this.ackOffset(s);
     try {
       await this.send(s, records);
       s.unsent = undefined;
     } catch (err) {
       if (this.permanent(err, records.length)) {
         s.unsent = undefined;
-        return; // never acceptable: acknowledged and counted, or the file would be stuck for ever
+        return this.ackOffset(s); // never acceptable: counted, or the file would be stuck for ever
       }
       s.unsent = { startOffset: b.startOffset, endOffset: b.endOffset, records };
       throw err;
     }
+    return this.ackOffset(s);
   }
 
   /** Counts a refusal; true when it is permanent (retrying cannot help). */
@@ -317,14 +368,21 @@ export class FileLogReceiver implements Lifecycle {
     this.settings.telemetry.accepted('logs', logRecords.length, 'file');
   }
 
-  /** Sends pieces that waited force_flush_period (all of them when `all`) and held records. */
+  /**
+   * Sends entries that waited force_flush_period for a continuation (all of them when `all`)
+   * and records refused earlier; acknowledges their lines once the pipeline took them.
+   */
   private async flushWaiting(all: boolean): Promise<void> {
     const now = Date.now();
-    for (const s of this.files.values()) {
+    for (const [file, s] of this.files) {
       if (s.skip || !this.next) continue;
-      if (s.recombiner.pendingBytes > 0 && (all || now - s.lastLineAt >= this.config.force_flush_period)) {
+      const waiting = s.recombiner.pendingBytes > 0 || s.grouper.pendingBytes > 0;
+      if (waiting && (all || now - s.lastLineAt >= this.config.force_flush_period)) {
         const t = BigInt(now) * 1_000_000n;
-        for (const e of s.recombiner.flush()) s.held.push(this.record(s, e, t));
+        const entries: Entry[] = [];
+        for (const e of s.recombiner.flush()) s.grouper.push(e, entries);
+        s.grouper.flush(entries);
+        for (const e of entries) s.held.push(this.entryRecord(s, e, t));
       }
       if (s.held.length === 0) continue;
       const records = s.held;
@@ -332,8 +390,12 @@ export class FileLogReceiver implements Lifecycle {
       try {
         await this.send(s, records);
       } catch (err) {
-        if (!this.permanent(err, records.length)) s.held = [...records, ...s.held]; // retried next tick
+        if (!this.permanent(err, records.length)) {
+          s.held = [...records, ...s.held]; // retried next tick
+          continue;
+        }
       }
+      this.tailer?.acknowledge(file, this.ackOffset(s));
     }
   }
 
