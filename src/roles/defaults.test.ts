@@ -11,8 +11,12 @@ describe('role defaults', () => {
   it('the agent off Kubernetes collects host metrics only and says why the rest is off', () => {
     const { config, notes } = defaultConfig('agent', {}, {});
     const expected = process.platform === 'linux' ? ['hostmetrics', 'otlp'] : ['otlp'];
-    assert.deepEqual(receiversOf(config), expected);
+    assert.deepEqual(receiversOf(config), [...expected, 'filelog'].sort());
     assert.deepEqual(metricsPipeline(config), expected);
+    // Container logs are on by default, in the logs pipeline only.
+    const p = (config.service as Obj).pipelines as Record<string, { receivers: string[] }>;
+    assert.deepEqual(p.logs!.receivers, ['otlp', 'filelog']);
+    assert.deepEqual(p.traces!.receivers, ['otlp']);
     assert.ok(notes.some((n) => n.includes('K8S_NODE_NAME') && n.includes('container metrics')));
   });
 
@@ -23,9 +27,9 @@ describe('role defaults', () => {
     assert.deepEqual(r.cadvisor, {});
     assert.ok(metricsPipeline(config).includes('cadvisor'));
     assert.ok(metricsPipeline(config).includes('kubeletstats'));
-    // Traces and logs come from OTLP only.
     const p = (config.service as Obj).pipelines as Record<string, { receivers: string[] }>;
     assert.deepEqual(p.traces!.receivers, ['otlp']);
+    assert.deepEqual(p.logs!.receivers, ['otlp', 'filelog']);
     assert.ok(!notes.some((n) => n.includes('container metrics')));
   });
 

@@ -32,10 +32,14 @@ function pipelines(
   receivers: string[],
   processors: string[],
   exporters: string[],
-  metricReceivers = receivers,
+  more: { metrics: string[]; logs: string[] },
 ): Obj {
   const p = { receivers, processors, exporters };
-  return { traces: { ...p }, metrics: { ...p, receivers: metricReceivers }, logs: { ...p } };
+  return {
+    traces: { ...p },
+    metrics: { ...p, receivers: [...receivers, ...more.metrics] },
+    logs: { ...p, receivers: [...receivers, ...more.logs] },
+  };
 }
 
 /** The node this agent serves: --node-name, else the downward API's variable. */
@@ -44,11 +48,11 @@ export function nodeNameOf(flags: RoleFlags, env: NodeJS.ProcessEnv): string | u
 }
 
 /**
- * The agent's own collection, besides OTLP from the node's pods: host metrics on any Linux
+ * The agent's own metrics, besides OTLP from the node's pods: host metrics on any Linux
  * machine; container metrics (cgroups) and kubelet stats only on a Kubernetes node — a node name
  * is known — since without a kubelet there are no pods to name and nothing to ask.
  */
-function agentReceivers(flags: RoleFlags, env: NodeJS.ProcessEnv, notes: string[]): Obj {
+function agentMetricReceivers(flags: RoleFlags, env: NodeJS.ProcessEnv, notes: string[]): Obj {
   const out: Obj = {};
   if (process.platform === 'linux') out.hostmetrics = {};
   else notes.push(`host metrics read Linux's /proc and /sys: not collected on ${process.platform}`);
@@ -81,8 +85,15 @@ export function defaultConfig(
   };
   // The cluster role watches the API server for kube-state metrics (served on the metrics
   // address and pushed down the metrics pipeline); without Kubernetes it says so once and idles.
-  if (role === 'cluster') receivers.kubestate = {};
-  if (role === 'agent') Object.assign(receivers, agentReceivers(flags, env, notes));
+  const metricReceivers: Obj = {};
+  const logReceivers: Obj = {};
+  if (role === 'cluster') metricReceivers.kubestate = {};
+  if (role === 'agent') {
+    Object.assign(metricReceivers, agentMetricReceivers(flags, env, notes));
+    // The node's container logs (/var/log/pods under --root-path): nothing to read elsewhere,
+    // and a glob that matches nothing costs a directory lookup per poll.
+    logReceivers.filelog = {};
+  }
   // The storage exporter batches itself (group commit after the data is in its block, so an
   // acknowledgement waits for one insert, not for a batch timeout and then an insert); the roles
   // that forward keep the batch processor.
@@ -123,12 +134,15 @@ export function defaultConfig(
   return {
     config: {
       extensions,
-      receivers,
+      receivers: { ...receivers, ...metricReceivers, ...logReceivers },
       processors,
       exporters,
       service: {
         extensions: Object.keys(extensions),
-        pipelines: pipelines(['otlp'], Object.keys(processors), [exporterId], Object.keys(receivers)),
+        pipelines: pipelines(['otlp'], Object.keys(processors), [exporterId], {
+          metrics: Object.keys(metricReceivers),
+          logs: Object.keys(logReceivers),
+        }),
       },
     },
     notes,

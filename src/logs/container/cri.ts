@@ -23,8 +23,10 @@ export interface ParseError {
   error: string;
 }
 
-let memoKey = '';
-let memoSeconds = 0n;
+// The last second parsed: its 19 characters, its zone and its nanoseconds since the epoch.
+let memoPrefix = '';
+let memoZone = '';
+let memoNanos = 0n;
 
 /** "2023-06-22T10:27:25" (19 chars) → epoch seconds, or undefined. */
 function civilSeconds(s: string, at: number): number | undefined {
@@ -82,8 +84,8 @@ export function parseRfc3339Nano(s: string, at: number, end: number): bigint | u
     i += 6;
   } else return undefined;
   if (i !== end) return undefined;
-  const key = s.slice(at, at + 19) + zone;
-  if (key !== memoKey) {
+  // The same second as the line before (the common case): compared in place, no key string.
+  if (zone !== memoZone || !s.startsWith(memoPrefix, at) || memoPrefix.length !== 19) {
     const seconds = civilSeconds(s, at);
     if (seconds === undefined) return undefined;
     let offset = 0;
@@ -93,10 +95,11 @@ export function parseRfc3339Nano(s: string, at: number, end: number): bigint | u
       if (!/^[+-]\d\d:\d\d$/.test(zone) || hh > 23 || mm > 59) return undefined;
       offset = (hh * 3600 + mm * 60) * (zone[0] === '-' ? -1 : 1);
     }
-    memoKey = key;
-    memoSeconds = BigInt(seconds - offset);
+    memoPrefix = s.slice(at, at + 19);
+    memoZone = zone;
+    memoNanos = BigInt(seconds - offset) * 1_000_000_000n;
   }
-  return memoSeconds * 1_000_000_000n + BigInt(fraction);
+  return fraction === 0 ? memoNanos : memoNanos + BigInt(fraction);
 }
 
 export function parseCriLine(line: string): CriLine | ParseError {

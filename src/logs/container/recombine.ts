@@ -45,15 +45,14 @@ export class Recombiner {
   push(line: CriLine, offset?: number): Entry | undefined {
     const p = this.pending[line.stream];
     if (p === undefined && !line.partial) {
-      if (line.message.length <= this.maxBytes)
-        return { timeUnixNano: line.timeUnixNano, stream: line.stream, message: line.message, offset };
-      this.truncated++;
-      return {
-        timeUnixNano: line.timeUnixNano,
-        stream: line.stream,
-        message: line.message.slice(0, this.maxBytes),
-        offset,
-      };
+      let message = line.message;
+      if (message.length > this.maxBytes) {
+        this.truncated++;
+        message = message.slice(0, this.maxBytes);
+      }
+      return offset === undefined
+        ? { timeUnixNano: line.timeUnixNano, stream: line.stream, message }
+        : { timeUnixNano: line.timeUnixNano, stream: line.stream, message, offset };
     }
     const q = p ?? { timeUnixNano: line.timeUnixNano, offset, parts: [], length: 0, cut: false };
     this.pending[line.stream] = q;
@@ -97,6 +96,9 @@ export class Recombiner {
     const q = this.pending[stream]!;
     this.pending[stream] = undefined;
     if (q.cut) this.truncated++;
-    return { timeUnixNano: q.timeUnixNano, stream, message: q.parts.join(''), offset: q.offset };
+    const message = q.parts.join('');
+    return q.offset === undefined
+      ? { timeUnixNano: q.timeUnixNano, stream, message }
+      : { timeUnixNano: q.timeUnixNano, stream, message, offset: q.offset };
   }
 }

@@ -14,9 +14,17 @@ test('JSON level fields: words, pino/bunyan numbers, nested ECS log.level', () =
     ['{"@l":"Debug","@m":"serilog"}', 5, 'Debug'],
     ['{"log":{"level":"fatal"},"message":"ecs"}', 21, 'fatal'],
     ['{"levelname":"CRITICAL"}', 21, 'CRITICAL'],
+    ['{"level" : "warning", "msg":"spaces around the colon"}', 13, 'warning'],
+    ['{"level":"error","msg":"cut off by max_log_size', 17, 'error'],
   ];
   for (const [m, number, text] of cases) assert.deepEqual(severityOf(m), { number, text }, m);
-  for (const m of ['{"msg":"no level"}', '{"level":"chatty"}', '{"level":', '{"level":5}'])
+  for (const m of [
+    '{"msg":"no level"}',
+    '{"level":"chatty"}',
+    '{"level":',
+    '{"level":5}',
+    '{"msg":"a key in a value: \\"level\\": \\"error\\""}',
+  ])
     assert.deepEqual(severityOf(m), { number: 0, text: '' }, m);
 });
 

@@ -43,8 +43,6 @@ const WORDS: ReadonlyMap<string, number> = new Map([
   ['emergency', 23],
 ]);
 
-/** JSON keys that hold a level, tried in this order (zap, logrus, pino, bunyan, Serilog, ECS, ...). */
-const JSON_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log.level', '@l', 'levelname', 'severity_text'];
 
 /** pino / bunyan numeric levels. */
 function fromNumber(n: number): number {
@@ -57,33 +55,23 @@ function fromNumber(n: number): number {
   return 0;
 }
 
+// The first level field and its value, without parsing the whole object (a JSON.parse per line
+// was the receiver's largest cost): a string of up to 24 characters or a number. Keys inside
+// string values cannot match — their quotes are escaped there.
+const JSON_LEVEL =
+  /"(?:level|severity|lvl|loglevel|log\.level|@l|levelname|severity_text)"\s*:\s*(?:"([^"\\]{1,24})"|(-?\d+(?:\.\d+)?)[\s,}])/;
+
 function fromJson(message: string): Severity | undefined {
-  if (!/"(?:level|severity|lvl|loglevel|log\.level|@l|levelname|severity_text)"\s*:/.test(message))
-    return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(message);
-  } catch {
-    return undefined;
+  const m = JSON_LEVEL.exec(message);
+  if (m === null) return undefined;
+  if (m[2] !== undefined) {
+    const n = Number(m[2]);
+    const number = fromNumber(n);
+    return number > 0 ? { number, text: m[2] } : undefined;
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
-  for (const k of JSON_KEYS) {
-    let level = o[k];
-    if (level === undefined && k === 'log.level') {
-      const log = o.log;
-      if (log && typeof log === 'object') level = (log as Record<string, unknown>).level;
-    }
-    if (typeof level === 'number' && Number.isFinite(level)) {
-      const number = fromNumber(level);
-      if (number > 0) return { number, text: String(level) };
-    }
-    if (typeof level === 'string') {
-      const number = WORDS.get(level.toLowerCase());
-      if (number !== undefined) return { number, text: level };
-    }
-  }
-  return undefined;
+  const level = m[1]!;
+  const number = WORDS.get(level.toLowerCase());
+  return number !== undefined ? { number, text: level } : undefined;
 }
 
 const KLOG: Record<string, Severity> = {

@@ -85,9 +85,20 @@ export function classify(line: string, kind: TraceKind): LineClass {
   if (line.startsWith('Exception in thread ')) return startsTrace('none');
   if (line.startsWith('panic: ') || line.startsWith('fatal error: ')) return startsTrace('go');
   if (line.startsWith('goroutine ') && line.endsWith(':')) return startsTrace('go');
-  if (c0 >= 65 && c0 <= 122 && (JVM_HEADER.test(line) || NODE_HEADER.test(line)))
+  if (c0 >= 65 && c0 <= 122 && headerShaped(line) && (JVM_HEADER.test(line) || NODE_HEADER.test(line)))
     return startsTrace('none');
   return plainStart;
+}
+
+/**
+ * A cheap pre-check for the header patterns (most lines are not headers and the regular
+ * expressions cost more than the rest of the grouping): the first word ends with ':', is
+ * followed by a `[code]`, is the whole line, or is `Uncaught`.
+ */
+function headerShaped(line: string): boolean {
+  const sp = line.indexOf(' ');
+  if (sp < 0) return true;
+  return line.charCodeAt(sp - 1) === 58 /* : */ || line.charCodeAt(sp + 1) === 91 /* [ */ || line.startsWith('Uncaught ');
 }
 
 /** A blank line continues a Python traceback chain or a Go panic; elsewhere it stands alone. */

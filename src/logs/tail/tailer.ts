@@ -341,8 +341,13 @@ export class FileTailer {
     let pos = r.offset;
     let skipping = r.skipping;
     let cutAt = -1;
+    // Reads ask for about what the batch has room for (reading 256 KiB to use 64 KiB of it cost
+    // half the tailer's time); a read that holds no whole line is repeated with the whole buffer,
+    // so a long line is still seen at once.
+    let wide = false;
     while (pos < size && lines.length < this.o.maxBatchLines && bytes < this.o.maxBatchBytes) {
-      const want = Math.min(this.buf.length, size - pos);
+      const full = Math.min(this.buf.length, size - pos);
+      const want = wide ? full : Math.min(full, this.o.maxBatchBytes - bytes + 16 * 1024);
       let n: number;
       try {
         n = readSync(r.fd, this.buf, 0, want, pos);
@@ -388,6 +393,11 @@ export class FileTailer {
         progressed = true;
       }
       pos += start;
+      if (!progressed && !wide && want < full) {
+        wide = true; // no whole line in a short read: look at all of it
+        continue;
+      }
+      wide = false;
       if (!progressed || start < n) break; // a partial line (or a full batch) ends the read
       if (n < want) break;
     }
