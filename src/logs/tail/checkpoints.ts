@@ -75,10 +75,22 @@ export function decodeCheckpoints(text: string): Loaded {
   return { checkpoints: out };
 }
 
+/** Base64 of each fingerprint buffer, made once: a file's fingerprint rarely changes, saves are every second. */
+const base64Of = new WeakMap<Buffer, string>();
+
+function fingerprintText(fp: Buffer): string {
+  let t = base64Of.get(fp);
+  if (t === undefined) {
+    t = fp.toString('base64');
+    base64Of.set(fp, t);
+  }
+  return t;
+}
+
 export function encodeCheckpoints(checkpoints: readonly Checkpoint[]): string {
   return JSON.stringify({
     version: VERSION,
-    files: checkpoints.map((c) => ({ fp: c.fingerprint.toString('base64'), offset: c.offset, path: c.path })),
+    files: checkpoints.map((c) => ({ fp: fingerprintText(c.fingerprint), offset: c.offset, path: c.path })),
   });
 }
 

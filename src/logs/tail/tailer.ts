@@ -25,9 +25,10 @@
 //   at most maxBatchLines lines / maxBatchBytes bytes, one read buffer.
 // - Never throws out of poll() for a file's trouble (vanished, unreadable): counted in
 //   stats.readErrors and retried next poll.
-import { closeSync, fstatSync, globSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, matchesGlob } from 'node:path';
 import { CheckpointStore, type Checkpoint } from './checkpoints.ts';
+import { GlobCache } from './discovery.ts';
 import { DEFAULT_FINGERPRINT_SIZE, readFingerprint, sameFile } from './fingerprint.ts';
 
 export interface TailOptions {
@@ -43,6 +44,11 @@ export interface TailOptions {
   checkpointDir: string;
   /** At most one checkpoint write per this many ms (and one at stop). Default 1000. */
   checkpointEveryMs?: number;
+  /**
+   * Look for new, renamed and deleted files at most this often (ms; default 0: every poll).
+   * Open files are read every poll regardless; a file is never missed, only found later.
+   */
+  discoverEveryMs?: number;
 }
 
 /** A file as the tailer follows it: the same object for the file's whole life in the tailer. */
@@ -120,6 +126,9 @@ export class FileTailer {
   /** One read buffer; it holds a whole line of maxLineBytes, so an over-long line is seen as one. */
   private buf: Buffer;
   private polling: Promise<void> | undefined;
+  private readonly globs: GlobCache;
+  /** Whether each path seen last time is excluded (matchesGlob is slow; paths repeat). */
+  private excludedPaths = new Map<string, boolean>();
 
   constructor(options: TailOptions, consume: BatchConsumer) {
     this.o = {
@@ -131,11 +140,13 @@ export class FileTailer {
       maxBatchBytes: 1024 * 1024,
       maxFiles: 1024,
       checkpointEveryMs: 1000,
+      discoverEveryMs: 0,
       ...options,
     };
     this.buf = Buffer.allocUnsafe(Math.max(READ_CHUNK, this.o.maxLineBytes + 1));
     this.consume = consume;
     this.store = new CheckpointStore(options.checkpointDir);
+    this.globs = new GlobCache(this.o.include);
   }
 
   /** Loads the checkpoints; returns why they were unusable, if they were (then: a first start). */
@@ -160,8 +171,14 @@ export class FileTailer {
     this.readers = [];
   }
 
+  private lastDiscover = -Infinity;
+
   private async round(): Promise<void> {
-    this.discover();
+    const now = Date.now();
+    if (this.firstPoll || now - this.lastDiscover >= this.o.discoverEveryMs) {
+      this.lastDiscover = now;
+      this.discover();
+    }
     // Rotated-out files first: they hold the older lines of their container.
     const order = [...this.readers.filter((r) => r.gone), ...this.readers.filter((r) => !r.gone)];
     for (const r of order) {
@@ -173,42 +190,56 @@ export class FileTailer {
     this.save(false);
   }
 
-  private matched(): string[] {
-    const out = new Set<string>();
-    for (const pattern of this.o.include) {
-      for (const p of globSync(pattern)) {
-        if (p.endsWith('.gz')) continue;
-        if (this.o.exclude.some((x) => matchesGlob(p, x))) continue;
-        out.add(p);
-      }
+  /** Matched paths (sorted) and the directories listed afresh this time. */
+  private matched(): { paths: string[]; changed: Set<string> } {
+    const found = this.globs.find();
+    const excluded = new Map<string, boolean>();
+    const paths: string[] = [];
+    for (const p of found.paths) {
+      let x = this.excludedPaths.get(p);
+      if (x === undefined) x = p.endsWith('.gz') || this.o.exclude.some((g) => matchesGlob(p, g));
+      excluded.set(p, x);
+      if (!x) paths.push(p);
     }
-    return [...out].sort();
+    this.excludedPaths = excluded;
+    return { paths, changed: found.changed };
   }
 
   private discover(): void {
-    const paths = this.matched();
+    const { paths, changed } = this.matched();
     const seen = new Set(paths);
-    for (const r of this.readers) if (!r.gone && !seen.has(r.path)) r.gone = true;
+    const active = new Map<string, Reader>();
+    for (const r of this.readers) {
+      if (r.gone) continue;
+      if (!seen.has(r.path)) r.gone = true;
+      else active.set(r.path, r);
+    }
     for (const path of paths) {
+      const current = active.get(path);
+      // Its directory unchanged: no rename or replacement happened there, the file is the same.
+      if (current && !changed.has(dirname(path))) continue;
       let ino: number;
       try {
         const st = statSync(path);
         if (!st.isFile()) continue;
         ino = st.ino;
       } catch {
-        continue; // gone between glob and stat
+        continue; // gone between listing and stat
       }
-      const current = this.readers.find((r) => !r.gone && r.path === path);
       if (current && current.ino === ino) continue;
-      if (current) current.gone = true; // replaced at the same path: the old one was rotated
-      if (this.readers.filter((r) => !r.gone).length >= this.o.maxFiles) continue; // waits for a slot
-      this.open(path, ino);
+      if (current) {
+        current.gone = true; // replaced at the same path: the old one was rotated
+        active.delete(path);
+      }
+      if (active.size >= this.o.maxFiles) continue; // waits for a slot
+      const r = this.open(path, ino);
+      if (r) active.set(path, r);
     }
     if (this.firstPoll) {
       this.finishRotatedWhileStopped();
       // Checkpoints of files that are neither matched nor rotated copies: gone for good (pods
       // come and go); kept, they would pile up across restarts. A matched file still waiting
-      // for a slot (maxFiles) keeps its checkpoint.
+      // for a slot (maxFiles) keeps its own.
       const before = this.unclaimed.length;
       this.unclaimed = this.unclaimed.filter((c) => seen.has(c.path));
       if (this.unclaimed.length !== before) this.dirty = true;
@@ -216,26 +247,28 @@ export class FileTailer {
     this.firstPoll = false;
   }
 
-  private open(path: string, ino: number): void {
+  private open(path: string, ino: number): Reader | undefined {
     let fd: number;
     try {
       fd = openSync(path, 'r');
     } catch {
       this.stats.readErrors++;
-      return;
+      return undefined;
     }
     const fingerprint = readFingerprint(fd, this.o.fingerprintSize);
     // Another open file with the same content start (a hard link, the copytruncate moment): once.
     if (fingerprint.length > 0 && this.readers.some((r) => sameFile(r.fingerprint, fingerprint))) {
       closeSync(fd);
-      return;
+      return undefined;
     }
     let offset = 0;
     const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
     if (known) offset = known.offset;
     else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
-    this.readers.push({ path, fd, ino, fingerprint, offset, acked: offset, gone: false, skipping: false });
+    const r: Reader = { path, fd, ino, fingerprint, offset, acked: offset, gone: false, skipping: false };
+    this.readers.push(r);
     this.stats.filesOpen++;
+    return r;
   }
 
   private claim(fingerprint: Buffer): Checkpoint | undefined {
