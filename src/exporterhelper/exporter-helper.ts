@@ -21,7 +21,8 @@ import type { RetrySettings, SendingQueueSettings } from '../config/schema-helpe
 import { encodeRequest } from '../codecs/otlp/index.ts';
 import type { Signal } from '../model/common.ts';
 import { itemCount, type SignalData } from '../model/signal.ts';
-import type { Consumer, CreateSettings, Host } from '../pipeline/component.ts';
+import type { ConsumeContext, Consumer, CreateSettings, Host } from '../pipeline/component.ts';
+import type { PositionSet } from '../queue/positions.ts';
 import { PermanentError, RetryableError } from '../pipeline/errors.ts';
 import { QueueClosedError, QueueFullError, type Lease, type SendQueue } from '../queue/types.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -71,7 +72,12 @@ export class ExporterHelper {
   }
 
   consumer<S extends Signal>(signal: S): Consumer<S> {
-    return { consume: (data: SignalData<S>) => this.consume(signal, data) };
+    return { consume: (data: SignalData<S>, ctx: ConsumeContext) => this.consume(signal, data, ctx) };
+  }
+
+  /** Source positions the persistent queue holds; undefined without one. */
+  storedPositions(): PositionSet | undefined {
+    return this.persistent ? this.queue?.positions?.() : undefined;
   }
 
   async start(host: Host): Promise<void> {
@@ -129,19 +135,23 @@ export class ExporterHelper {
     }
   }
 
-  private async consume<S extends Signal>(signal: S, data: SignalData<S>): Promise<void> {
+  private async consume<S extends Signal>(signal: S, data: SignalData<S>, ctx?: ConsumeContext): Promise<void> {
     if (this.stopCtl.signal.aborted) {
       throw new RetryableError(`exporter ${this.opts.settings.id.key} is shutting down`, 'unavailable');
     }
     const items = itemCount(signal, data);
-    if (items === 0) return; // nothing to deliver; an empty request would only cost a round trip
+    // Nothing to deliver: an empty request would only cost a round trip. (Positions of data a
+    // processor dropped are not kept: after a crash the source re-reads it and it is dropped again.)
+    if (items === 0) return;
     let payload: Uint8Array;
     try {
       payload = encodeRequest(signal, data);
     } catch (e) {
       throw new PermanentError(`cannot encode ${signal}: ${(e as Error).message}`);
     }
-    const req: SendRequest = { signal, items, payload };
+    const req: SendRequest = ctx?.positions?.length
+      ? { signal, items, payload, positions: ctx.positions }
+      : { signal, items, payload };
     if (!this.opts.queue.enabled) return this.sendNow(req);
     if (!this.queue) {
       throw new RetryableError(`exporter ${this.opts.settings.id.key} has not started`, 'unavailable');

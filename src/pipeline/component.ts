@@ -6,6 +6,7 @@ import type { KubeClient } from '../k8s/client.ts';
 import type { KubeConnection } from '../k8s/config.ts';
 import type { Signal } from '../model/common.ts';
 import type { SignalData } from '../model/signal.ts';
+import type { PositionSet, SourcePosition } from '../queue/positions.ts';
 import type { ExpositionRegistry } from '../telemetry/exposition.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ComponentTelemetry } from '../telemetry/self-metrics.ts';
@@ -32,6 +33,12 @@ export interface ConsumeContext {
   clientAddress?: string;
   /** Request metadata (lower-cased header names). */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * Where the data's sources are with it (queue/positions.ts), for sources that re-read their
+   * input after a crash (filelog). Processors pass them on; one that merges data merges them
+   * (onto the part that completes the data); a persistent queue stores them with the data.
+   */
+  positions?: readonly SourcePosition[];
 }
 
 /**
@@ -77,6 +84,12 @@ export interface Host {
    * kubeconfig is broken. Absent on hosts built by tests that need no Kubernetes.
    */
   kubernetes?(): Promise<KubernetesAccess | undefined>;
+  /**
+   * The source positions stored, with their data, by every exporter downstream of `receiver`
+   * (the intersection over them); undefined when any of them keeps no positions (no persistent
+   * queue) — a crash then loses or repeats what was in flight anyway. Call after start.
+   */
+  storedPositions?(receiver: ComponentId): PositionSet | undefined;
 }
 
 export interface KubernetesAccess {
@@ -132,6 +145,8 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
 export interface Exporter extends Lifecycle {
   /** The consumer for one signal; called once per signal the exporter serves. */
   consumer<S extends Signal>(signal: S): Consumer<S>;
+  /** Source positions of the data it has stored (persistent queue); absent or undefined: none kept. */
+  storedPositions?(): PositionSet | undefined;
 }
 
 export interface ExporterFactory<C = unknown> extends FactoryBase<C> {

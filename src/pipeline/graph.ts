@@ -27,6 +27,9 @@ export interface Node {
 
 export interface Graph {
   extensions: Map<string, Extension>;
+  exporters: Map<string, Exporter>;
+  /** Receiver id → the exporters its data can reach (over every pipeline naming it). */
+  downstream: Map<string, string[]>;
   /** In start order: exporters, then processors (last of each pipeline first), then receivers. */
   startOrder: Node[];
 }
@@ -96,10 +99,14 @@ export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
     heads.set(p.id, { signal, target: { consumer: next, mutatesData: mutates } });
   }
 
+  const downstream = new Map<string, string[]>();
   for (const [id, c] of cfg.receivers) {
     const perSignal = new Map<Signal, FanoutTarget<Signal>[]>();
     for (const p of cfg.pipelines) {
       if (!p.receivers.includes(id)) continue;
+      const reach = downstream.get(id) ?? [];
+      for (const e of p.exporters) if (!reach.includes(e)) reach.push(e);
+      downstream.set(id, reach);
       const h = heads.get(p.id)!;
       const list = perSignal.get(h.signal) ?? [];
       list.push(h.target);
@@ -121,5 +128,5 @@ export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
       component: r,
     });
   }
-  return { extensions, startOrder };
+  return { extensions, exporters, downstream, startOrder };
 }

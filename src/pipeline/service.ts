@@ -11,7 +11,8 @@ import { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { createKubeClient } from '../k8s/client.ts';
 import { resolveKubeConnection } from '../k8s/config.ts';
 import { VERSION } from '../version.ts';
-import type { Extension, Host, KubernetesAccess } from './component.ts';
+import { PositionSet } from '../queue/positions.ts';
+import type { ComponentId, Extension, Host, KubernetesAccess } from './component.ts';
 import { buildGraph, type Graph, type Node } from './graph.ts';
 
 export interface ServiceOptions {
@@ -45,7 +46,22 @@ export class Service {
       isReady: () => this.state === 'running',
       exposition: this.exposition,
       kubernetes: () => this.kubernetes(),
+      storedPositions: (receiver: ComponentId) => this.storedPositions(receiver),
     };
+  }
+
+  /** See Host.storedPositions. */
+  private storedPositions(receiver: ComponentId): PositionSet | undefined {
+    const g = this.graph;
+    const ids = g?.downstream.get(receiver.key) ?? [];
+    if (!g || ids.length === 0) return undefined;
+    const sets: PositionSet[] = [];
+    for (const id of ids) {
+      const set = g.exporters.get(id)?.storedPositions?.();
+      if (set === undefined) return undefined;
+      sets.push(set);
+    }
+    return sets.length === 1 ? sets[0] : PositionSet.intersect(sets);
   }
 
   /** Resolves the Kubernetes connection once, on first use, and says once what it found. */

@@ -509,3 +509,29 @@ for (const sizer of ['requests', 'bytes'] as Sizer[]) {
     }
   });
 }
+
+test('source positions: stored with their data, kept across restarts and segment deletion; a torn mark is lost, its data is not', async () => {
+  const dir = tmp();
+  const q = await open(dir, { segmentBytes: 64 });
+  await q.offer({ ...item(1), positions: [{ key: 'f', from: 0, to: 100 }] });
+  await q.offer({ ...item(2), positions: [{ key: 'f', from: 100, to: 250 }, { key: 'g', from: 0, to: 7 }] });
+  await q.offer(item(3));
+  assert.equal(q.positions().reach('f', 0), 250);
+  assert.equal(q.positions().reach('g', 0), 7);
+  // Everything sent and acknowledged: the segments go, the positions stay.
+  assert.deepEqual(await drain(q), [1, 2, 3]);
+  await q.close();
+  assert.ok(readdirSync(dir).includes('positions.json'));
+  const q2 = await open(dir, { segmentBytes: 64 });
+  assert.equal(q2.positions().reach('f', 0), 250, 'from positions.json');
+  assert.equal(q2.size(), 0);
+  // A mark torn off the end of the last write: its data stays, its positions do not.
+  await q2.offer({ ...item(4), positions: [{ key: 'f', from: 250, to: 400 }] });
+  await q2.close();
+  const last = segFiles(dir).at(-1)!;
+  truncateSync(join(dir, last), statSync(join(dir, last)).size - 3);
+  const q3 = await open(dir, { segmentBytes: 64 });
+  assert.equal(q3.positions().reach('f', 0), 250);
+  assert.deepEqual(await drain(q3), [4]);
+  await q3.close();
+});

@@ -4,6 +4,8 @@
 //   <seq-of-first-record>.seg  append-only segments of records
 //   acks.log                   sequence numbers of acknowledged records (8 bytes each)
 //   LOCK                       the owning process's pid
+//   positions.json             source positions of data in segments already deleted
+//                              (positions.ts; written before a segment with marks goes)
 // Record: magic "WQ" (2) | version (1) | signal (1) | payload length (4) | items (4) |
 //         sequence (8) | CRC-32 of everything after the CRC field + payload (4) | payload.
 //
@@ -15,7 +17,12 @@
 // leased but not acked when the process died — is queued again (at-least-once). A damaged
 // record in the middle of a segment (disk corruption, not a crash: writes only ever append)
 // is skipped and counted, and the intact records after it are still replayed.
-import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+//
+// Source positions (QueueItem.positions) are written as a mark record right after their data
+// record, in the same write: a torn write can lose the mark (the source then re-reads: a
+// duplicate), never keep a mark without its data (a loss). positions() is the union of every
+// mark ever written here, kept across segment deletion in positions.json.
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -30,6 +37,7 @@ import {
   type Sizer,
 } from '../queue/types.ts';
 import { itemSize } from './memory-queue.ts';
+import { PositionSet, type SourcePosition } from './positions.ts';
 import { processAlive } from '../util/process-alive.ts';
 
 const HEADER = 24;
@@ -37,6 +45,8 @@ const MAGIC0 = 0x57; // 'W'
 const MAGIC1 = 0x51; // 'Q'
 const VERSION = 1;
 const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
+/** The signal byte of a mark record (source positions, no data). */
+const MARK = 0xff;
 
 interface Rec {
   seq: number;
@@ -98,6 +108,8 @@ export class PersistentQueue implements SendQueue {
    * open() (caching the handle only after the await leaked one handle per race).
    */
   private readonly readFh = new Map<string, Promise<FileHandle>>();
+  /** Source positions of everything ever written here. */
+  private readonly stored = new PositionSet();
   /** Records dropped at open because they were torn or corrupt. */
   corruptedRecords = 0;
   /** Bytes cut off the end of segments at open (torn or corrupt tails). */
@@ -173,8 +185,18 @@ export class PersistentQueue implements SendQueue {
     } catch {
       // no acks yet
     }
+    try {
+      this.stored.addAll(
+        PositionSet.fromJSON(JSON.parse(readFileSync(join(this.directory, 'positions.json'), 'utf8')))
+          .toJSON()
+          .flatMap((e) => e.intervals.map(([from, to]) => ({ key: e.key, from, to }))),
+      );
+    } catch {
+      // none yet, or unreadable: sources re-read more (duplicates), never less
+    }
     const names = (await readdir(this.directory)).filter((n) => /^\d{16}\.seg$/.test(n)).sort();
     const liveAcks: number[] = [];
+    const finished: string[] = [];
     for (const name of names) {
       const path = join(this.directory, name);
       const data = readFileSync(path);
@@ -199,6 +221,11 @@ export class PersistentQueue implements SendQueue {
         }
         lastSeq = r.seq;
         this.nextSeq = Math.max(this.nextSeq, r.seq + 1);
+        if (r.signal === 'mark') {
+          this.stored.addAll(decodeMark(data.subarray(off + HEADER, off + HEADER + r.length)));
+          off += HEADER + r.length;
+          continue;
+        }
         if (acked.has(r.seq)) seg.acked.push(r.seq);
         else
           recs.push({
@@ -223,7 +250,7 @@ export class PersistentQueue implements SendQueue {
         await fh.close();
       }
       if (recs.length === 0) {
-        await rm(path, { force: true });
+        finished.push(path); // deleted once its marks are in positions.json
         continue;
       }
       seg.live = recs.length;
@@ -233,6 +260,10 @@ export class PersistentQueue implements SendQueue {
         this.ready.push(r);
         this.used += this.recSize(r);
       }
+    }
+    if (finished.length > 0) {
+      this.savePositions();
+      for (const path of finished) await rm(path, { force: true });
     }
     // Compact the ack log to the acks that still matter.
     const buf = Buffer.alloc(liveAcks.length * 8);
@@ -264,7 +295,11 @@ export class PersistentQueue implements SendQueue {
     if (this.used + n > this.cap && this.used > 0) throw new QueueFullError();
     this.used += n;
     const seq = this.nextSeq++;
-    const bytes = encodeRecord(seq, item);
+    const positions = item.positions?.length ? item.positions : undefined;
+    // The mark follows its data in the same write (see the header).
+    const bytes = positions
+      ? Buffer.concat([encodeRecord(seq, item), encodeMark(this.nextSeq++, positions)])
+      : encodeRecord(seq, item);
     // The segment and offset are assigned when the batch is written.
     const rec: Rec = {
       seq,
@@ -281,6 +316,7 @@ export class PersistentQueue implements SendQueue {
       this.used -= n;
       throw e;
     });
+    if (positions) this.stored.addAll(positions);
     this.publish(rec);
   }
 
@@ -501,6 +537,7 @@ export class PersistentQueue implements SendQueue {
     this.readFh.delete(seg.name);
     const p = (async () => {
       await fh?.then((h) => h.close()).catch(() => {});
+      if (this.stored.size > 0) this.savePositions(); // the segment's marks outlive it
       await rm(join(this.directory, seg.name), { force: true }).catch((e: Error) =>
         this.logger?.warn({ err: e.message, segment: seg.name }, 'cannot delete a finished queue segment'),
       );
@@ -509,6 +546,22 @@ export class PersistentQueue implements SendQueue {
     this.drops.add(p);
     void p.finally(() => this.drops.delete(p));
     return p;
+  }
+
+  /** Source positions of all data ever stored here (see the header). */
+  positions(): PositionSet {
+    return this.stored;
+  }
+
+  /** Atomically replaces positions.json (temp + rename; survives kill -9). */
+  private savePositions(): void {
+    const path = join(this.directory, 'positions.json');
+    try {
+      writeFileSync(`${path}.tmp`, JSON.stringify(this.stored));
+      renameSync(`${path}.tmp`, path);
+    } catch (e) {
+      this.logger?.warn({ err: (e as Error).message }, 'cannot save queue source positions');
+    }
   }
 
   size(): number {
@@ -573,6 +626,33 @@ function encodeRecord(seq: number, item: QueueItem): Buffer {
   return b;
 }
 
+function encodeMark(seq: number, positions: readonly SourcePosition[]): Buffer {
+  const payload = Buffer.from(JSON.stringify(positions.map((p) => [p.key, p.from, p.to])));
+  const b = Buffer.allocUnsafe(HEADER + payload.length);
+  b[0] = MAGIC0;
+  b[1] = MAGIC1;
+  b[2] = VERSION;
+  b[3] = MARK;
+  b.writeUInt32LE(payload.length, 4);
+  b.writeUInt32LE(0, 8);
+  b.writeBigUInt64LE(BigInt(seq), 12);
+  b.set(payload, HEADER);
+  b.writeUInt32LE(crc32(b.subarray(HEADER), crc32(b.subarray(2, 20))), 20);
+  return b;
+}
+
+function decodeMark(payload: Buffer): SourcePosition[] {
+  try {
+    const v: unknown = JSON.parse(payload.toString('utf8'));
+    if (!Array.isArray(v)) return [];
+    return v
+      .filter((e): e is [string, number, number] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number' && typeof e[2] === 'number')
+      .map(([key, from, to]) => ({ key, from, to }));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Offset of the next intact record at or after `from` whose sequence follows `afterSeq`
  * (sequences only grow within a segment), or -1. The CRC makes a false match within a
@@ -590,10 +670,10 @@ function findRecord(data: Buffer, from: number, afterSeq: number): number {
 function parseRecord(
   data: Buffer,
   off: number,
-): { seq: number; length: number; signal: Signal; items: number } | undefined {
+): { seq: number; length: number; signal: Signal | 'mark'; items: number } | undefined {
   if (off + HEADER > data.length) return undefined;
   if (data[off] !== MAGIC0 || data[off + 1] !== MAGIC1 || data[off + 2] !== VERSION) return undefined;
-  const signal = SIGNALS[data[off + 3]!];
+  const signal = data[off + 3] === MARK ? 'mark' : SIGNALS[data[off + 3]!];
   if (!signal) return undefined;
   const length = data.readUInt32LE(off + 4);
   if (off + HEADER + length > data.length) return undefined;

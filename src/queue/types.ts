@@ -2,6 +2,7 @@
 // Items are encoded OTLP export requests, so the persistent queue stores exactly the bytes
 // that will be sent.
 import type { Signal } from '../model/common.ts';
+import type { PositionSet, SourcePosition } from './positions.ts';
 
 export interface QueueItem {
   signal: Signal;
@@ -9,6 +10,8 @@ export interface QueueItem {
   items: number;
   /** An encoded Export<Signal>ServiceRequest (protobuf). */
   payload: Uint8Array;
+  /** Where the data's sources are with it (positions.ts); kept by the persistent queue. */
+  positions?: readonly SourcePosition[];
 }
 
 export type Sizer = 'requests' | 'items' | 'bytes';
@@ -53,4 +56,6 @@ export interface SendQueue {
   capacity(): number;
   /** Stops take() (pending takes resolve null) and offer(); persists state. Unacked leases stay stored. */
   close(): Promise<void>;
+  /** Source positions of the data stored (persistent queues only). */
+  positions?(): PositionSet;
 }

@@ -45,6 +45,12 @@ export interface TailOptions {
   /** At most one checkpoint write per this many ms (and one at stop). Default 1000. */
   checkpointEveryMs?: number;
   /**
+   * Where to really start reading a file that would start at `offset` (its checkpoint, 0 for a
+   * new file): a consumer that knows more of it is stored already (a persistent queue's source
+   * positions) returns a later offset. Must be at a line start.
+   */
+  resume?: (file: TailedFile, offset: number) => number;
+  /**
    * Look for new, renamed and deleted files at most this often (ms; default 0: every poll).
    * Open files are read every poll regardless; a file is never missed, only found later.
    */
@@ -54,6 +60,9 @@ export interface TailOptions {
 /** A file as the tailer follows it: the same object for the file's whole life in the tailer. */
 export interface TailedFile {
   readonly path: string;
+  readonly ino: number;
+  /** Its first bytes (up to fingerprintSize; grows with a young file). */
+  readonly fingerprint: Buffer;
 }
 
 export interface Batch {
@@ -81,6 +90,8 @@ export interface TailStats {
   readErrors: number;
   checkpointWrites: number;
   checkpointFailures: number;
+  /** Bytes skipped at open because the consumer had them stored already (options.resume). */
+  resumedBytes: number;
   /** Bytes written to each open file and not yet acknowledged. */
   lagBytes: Map<string, number>;
 }
@@ -92,8 +103,10 @@ interface Reader extends TailedFile {
   fingerprint: Buffer;
   /** Read offset: lines before it were handed to the consumer. */
   offset: number;
-  /** Acknowledged offset (≤ offset): what the checkpoint says. */
+  /** Acknowledged offset (≤ handed): what the checkpoint says. */
   acked: number;
+  /** End of the lines handed to the consumer (≥ offset while a batch is being consumed). */
+  handed: number;
   /** No longer matched by the globs (renamed or deleted): read to the end, then closed. */
   gone: boolean;
   /** Inside an over-long line that was already delivered cut: skip to its newline. */
@@ -111,9 +124,10 @@ export class FileTailer {
     readErrors: 0,
     checkpointWrites: 0,
     checkpointFailures: 0,
+    resumedBytes: 0,
     lagBytes: new Map(),
   };
-  private readonly o: Required<Omit<TailOptions, 'exclude'>> & { exclude: string[] };
+  private readonly o: Required<Omit<TailOptions, 'exclude' | 'resume'>> & Pick<TailOptions, 'resume'> & { exclude: string[] };
   private readonly consume: BatchConsumer;
   private readonly store: CheckpointStore;
   private readers: Reader[] = [];
@@ -185,7 +199,7 @@ export class FileTailer {
       const ok = await this.drain(r);
       if (!ok) break; // back-pressure: the consumer refused; try again next poll
     }
-    for (const r of this.readers.filter((x) => x.gone && !x.skipping && x.acked >= x.offset && this.atEnd(x)))
+    for (const r of this.readers.filter((x) => x.gone && !x.skipping && x.acked >= x.handed && this.atEnd(x)))
       this.drop(r);
     this.save(false);
   }
@@ -265,7 +279,8 @@ export class FileTailer {
     const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
     if (known) offset = known.offset;
     else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
-    const r: Reader = { path, fd, ino, fingerprint, offset, acked: offset, gone: false, skipping: false };
+    const r: Reader = { path, fd, ino, fingerprint, offset, acked: offset, handed: offset, gone: false, skipping: false };
+    this.resumeAt(r);
     this.readers.push(r);
     this.stats.filesOpen++;
     return r;
@@ -302,19 +317,38 @@ export class FileTailer {
           continue;
         }
         this.unclaimed.splice(this.unclaimed.indexOf(c), 1);
-        this.readers.push({
+        const r: Reader = {
           path,
           fd,
           ino: fstatSync(fd).ino,
           fingerprint: fp,
           offset: c.offset,
           acked: c.offset,
+          handed: c.offset,
           gone: true,
           skipping: false,
-        });
+        };
+        this.resumeAt(r);
+        this.readers.push(r);
         this.stats.filesOpen++;
         break;
       }
+    }
+  }
+
+  /** Moves a reader past what the consumer says is stored already (options.resume). */
+  private resumeAt(r: Reader): void {
+    if (!this.o.resume || r.fingerprint.length === 0) return;
+    let to: number;
+    try {
+      to = Math.min(this.o.resume(r, r.offset), fstatSync(r.fd).size);
+    } catch {
+      return;
+    }
+    if (to > r.offset) {
+      this.stats.resumedBytes += to - r.offset;
+      r.offset = r.acked = r.handed = to;
+      this.dirty = true;
     }
   }
 
@@ -340,6 +374,7 @@ export class FileTailer {
         // Truncated in place (copytruncate): the content is new.
         r.offset = 0;
         r.acked = 0;
+        r.handed = 0;
         r.skipping = false;
         r.fingerprint = readFingerprint(r.fd, this.o.fingerprintSize);
         this.dirty = true;
@@ -352,14 +387,17 @@ export class FileTailer {
       if (batch === undefined) return true; // only a partial line so far
       let acked: number | void = batch.endOffset;
       if (batch.lines.length > 0) {
+        r.handed = batch.endOffset; // the consumer may acknowledge them before it returns
         try {
           acked = await this.consume(batch);
         } catch {
+          r.handed = r.offset;
           return false;
         }
         this.stats.linesRead += batch.lines.length;
       }
       r.offset = batch.endOffset;
+      r.handed = batch.endOffset;
       this.ack(r, acked ?? batch.endOffset);
       this.stats.lagBytes.set(r.path, size - r.offset);
       this.dirty = true;
@@ -443,7 +481,7 @@ export class FileTailer {
   /**
    * Lines of `file` before `offset` are passed on (after a consumer resolved with an earlier
    * offset). Ignored for a file no longer followed, an offset not past the last one, or one
-   * beyond what was read.
+   * beyond the lines handed out (it is cut there).
    */
   acknowledge(file: TailedFile, offset: number): void {
     const r = this.readers.find((x) => x === file);
@@ -451,7 +489,7 @@ export class FileTailer {
   }
 
   private ack(r: Reader, offset: number): void {
-    const to = Math.min(offset, r.offset);
+    const to = Math.min(offset, r.handed);
     if (to <= r.acked) return;
     r.acked = to;
     this.dirty = true;

@@ -28,6 +28,7 @@ export const factory: ExporterFactory<OtlpGrpcExporterConfig> = {
     });
     return {
       consumer: (signal) => helper.consumer(signal),
+      storedPositions: () => helper.storedPositions(),
       async start(host) {
         const auth = resolveAuthenticator(host, config.auth);
         const tls = usesTls(config) ? readClientTls(config.tls) : {};

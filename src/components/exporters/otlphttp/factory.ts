@@ -40,6 +40,7 @@ export const factory: ExporterFactory<OtlpHttpExporterConfig> = {
         }
         return helper.consumer(signal);
       },
+      storedPositions: () => helper.storedPositions(),
       async start(host) {
         const auth = resolveAuthenticator(host, config.auth);
         sender = new OtlpHttpSender(config, urls, readClientTls(config.tls), auth);

@@ -217,3 +217,30 @@ test('config: Collector defaults; send_batch_max_size must be 0 or ≥ send_batc
   assert.equal(factory.configSchema.safeParse({ batch_size: 1 }).success, false);
   assert.equal(factory.mutatesData, false);
 });
+
+test('source positions of merged requests travel with the batch; a split batch carries them on its last part', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { p, calls } = batch('traces', { send_batch_size: 4, send_batch_max_size: 4, timeout: '10s' });
+  await p.start(host);
+  watch(p.consume(realisticTraces(1), { positions: [{ key: 'a', from: 0, to: 10 }] }));
+  watch(p.consume(realisticTraces(1), {}));
+  watch(p.consume(realisticTraces(2), { positions: [{ key: 'b', from: 5, to: 9 }] }));
+  await settle();
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0]!.ctx.positions, [
+    { key: 'a', from: 0, to: 10 },
+    { key: 'b', from: 5, to: 9 },
+  ]);
+  calls[0]!.resolve();
+  // 3 + 4 items buffered, then flushed as two parts of at most 4.
+  watch(p.consume(realisticTraces(3), { positions: [{ key: 'a', from: 10, to: 20 }] }));
+  watch(p.consume(realisticTraces(4), {}));
+  await settle();
+  assert.deepEqual(
+    calls.slice(1).map((c) => [c.items, c.ctx.positions]),
+    [
+      [4, undefined],
+      [3, [{ key: 'a', from: 10, to: 20 }]],
+    ],
+  );
+});

@@ -5,6 +5,7 @@
 import type { Signal } from '../../../model/common.ts';
 import { appendData, emptyData, itemCount, takeItems, type SignalData } from '../../../model/signal.ts';
 import type { ConsumeContext, Consumer } from '../../../pipeline/component.ts';
+import type { SourcePosition } from '../../../queue/positions.ts';
 import type { BatchConfig } from './config.ts';
 
 interface Ticket {
@@ -16,6 +17,8 @@ export class Batcher<S extends Signal> {
   private data: SignalData<S>;
   private items = 0;
   private tickets: Ticket[] = [];
+  /** Source positions of the data buffered (ConsumeContext.positions), sent with it. */
+  private positions: SourcePosition[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private inflightItems = 0;
@@ -36,13 +39,14 @@ export class Batcher<S extends Signal> {
     this.bound = Math.max(4 * Math.max(cfg.send_batch_size, cfg.send_batch_max_size), 65_536);
   }
 
-  async add(data: SignalData<S>): Promise<void> {
+  async add(data: SignalData<S>, positions?: readonly SourcePosition[]): Promise<void> {
     const n = itemCount(this.signal, data);
     if (n === 0) return;
     while (this.items + this.inflightItems >= this.bound)
       await new Promise<void>((r) => this.spaceWaiters.push(r));
     const done = new Promise<void>((resolve, reject) => this.tickets.push({ resolve, reject }));
     appendData(this.signal, this.data, data);
+    if (positions) for (const p of positions) this.positions.push(p);
     this.items += n;
     if (this.cfg.timeout === 0 || this.items >= this.cfg.send_batch_size) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.cfg.timeout);
@@ -57,9 +61,13 @@ export class Batcher<S extends Signal> {
     const data = this.data;
     const items = this.items;
     const tickets = this.tickets;
+    const positions = this.positions;
     this.data = emptyData(this.signal);
     this.items = 0;
     this.tickets = [];
+    this.positions = [];
+    // Positions go with the part that completes the data (the last one sent).
+    const last: ConsumeContext = positions.length ? { ...this.ctx, positions } : this.ctx;
     this.inflightItems += items;
     const max = this.cfg.send_batch_max_size;
     const parts: Promise<void>[] = [];
@@ -68,9 +76,9 @@ export class Batcher<S extends Signal> {
       while (left > 0) {
         const part = takeItems(this.signal, data, Math.min(max, left));
         left -= Math.min(max, left);
-        parts.push(this.next.consume(part, this.ctx));
+        parts.push(this.next.consume(part, left === 0 ? last : this.ctx));
       }
-    } else parts.push(this.next.consume(data, this.ctx));
+    } else parts.push(this.next.consume(data, last));
     const p = Promise.all(parts).then(
       () => {
         for (const t of tickets) t.resolve();

@@ -40,7 +40,7 @@ export const factory: ProcessorFactory<BatchConfig> = {
       admit: () => next.admit?.(),
       consume(data: SignalData<S>, ctx: ConsumeContext): Promise<void> {
         try {
-          return batcherFor(ctx).add(data);
+          return batcherFor(ctx).add(data, ctx.positions);
         } catch (e) {
           return Promise.reject(e);
         }

@@ -181,7 +181,7 @@ describe('filelog receiver', () => {
   });
 
   test('stack traces are one record across polls; a crash re-reads the lines of an entry not yet sent', async () => {
-    const s = setup({ poll_interval: '1h' }); // polled by hand; the first receiver is abandoned as by kill -9
+    const s = setup({ poll_interval: '1h', force_flush_period: '1m' }); // polled by hand; the first receiver is abandoned as by kill -9
     const f = podLog(s.root, 'a', 'p', 'c');
     const at = (sec: number) => `2023-06-22T10:27:${String(sec).padStart(2, '0')}.000000001Z`;
     writeFileSync(
@@ -195,6 +195,8 @@ describe('filelog receiver', () => {
     await crashed.start(host());
     await crashed.pollOnce(); // sends "INFO start"; the trace may go on: held, not acknowledged
     assert.deepEqual(bodies(s.got), ['INFO start']);
+    await new Promise((r) => setTimeout(r, 1100)); // checkpoints are written at most once a second
+    await crashed.pollOnce(); // writes the checkpoint: "INFO start" acknowledged, the trace not
     appendFileSync(f, `${at(2)} stdout F \tat a.B.d(B.java:2)\n${at(9)} stdout F INFO next\n`);
     const r = s.make();
     await r.start(host());

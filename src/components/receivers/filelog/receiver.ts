@@ -10,14 +10,17 @@
 //
 // Contracts:
 // - Lines are acknowledged to the tailer (which checkpoints up to them) only once the pipeline
-//   accepted their records (the export queue has them, persistent when configured). Lines held
-//   back — a partial line waiting for its last piece, an entry that may still continue — are not:
-//   the batch is acknowledged up to the first of them, and the rest once their entry is sent
+//   accepted their records (the export queue has them, persistent when configured) and those of
+//   every line before them (sends.ts: reading goes on while sends wait for the batch processor).
+//   Lines held back — a partial line waiting for its last piece, an entry that may still
+//   continue — are not: acknowledgement stops before the first of them until their entry is sent
 //   (when a line that does not continue it arrives, or after force_flush_period). So a kill -9
-//   loses nothing; the held lines are read again after a restart.
-// - Refused by the pipeline (back-pressure): the batch's records are kept and the tailer stops
-//   reading; when it offers the same batch again the same records are sent (the recombiner and
-//   grouper are not fed twice), plus records for lines the file has grown by meanwhile.
+//   loses nothing; lines not yet acknowledged are read again after a restart.
+// - Records not yet accepted are bounded (MAX_IN_FLIGHT); past it, reading waits.
+// - Refused by the pipeline (back-pressure): the refused records are kept and sent again, in
+//   order, before anything newer from that file; while they are refused the file's next batch is
+//   refused to the tailer, which stops reading and offers it again later (the files are the
+//   buffer) — those lines were not parsed yet, so nothing is fed twice.
 // - Lines of one stream interleaved with an entry of the other that is held back are read again
 //   after a crash (at-least-once for them; the two streams of one container rarely interleave
 //   within force_flush_period).
@@ -42,6 +45,16 @@ import {
 import { Grouper, type MultilineMode } from '../../../logs/multiline/grouper.ts';
 import { FileTailer, type Batch, type TailedFile } from '../../../logs/tail/tailer.ts';
 import type { FileLogConfig } from './config.ts';
+import { FileSends } from './sends.ts';
+import type { SourcePosition } from '../../../queue/positions.ts';
+
+/**
+ * Records handed to the pipeline and not yet accepted, over all files (~4 batches of the batch
+ * processor's 8,192): enough to fill its batches while earlier ones export, and a bound on memory.
+ */
+const MAX_IN_FLIGHT = 32_768;
+/** How long shutdown waits for sends in flight to be accepted. */
+const SHUTDOWN_WAIT_MS = 5000;
 
 interface FileState {
   /** undefined until the first non-empty line; 'raw' when it is neither CRI nor Docker. */
@@ -51,13 +64,15 @@ interface FileState {
   resource: KeyValue[];
   fileAttributes: KeyValue[];
   skip: boolean;
-  /** Records of a batch the pipeline refused, by the batch's offsets. */
-  unsent?: { startOffset: number; endOffset: number; records: LogRecord[] };
-  /** Records flushed after force_flush_period and not yet accepted (sent before the next batch's). */
-  held: LogRecord[];
+  /** Sends in flight or refused, acknowledged in order. */
+  sends: FileSends;
   lastLineAt: number;
   /** End offset of the last batch handed over: where an acknowledgement of everything goes. */
   readTo: number;
+  /** The file's key in source positions (inode + first bytes: stable across renames). */
+  key: string;
+  /** Where the last send's position ended: the next one starts there. Undefined before the first. */
+  sentTo: number | undefined;
 }
 
 const str = (key: string, v: string): KeyValue => ({ key, value: { stringValue: v } });
@@ -65,6 +80,15 @@ const STDOUT = str('log.iostream', 'stdout');
 const STDERR = str('log.iostream', 'stderr');
 /** No trace context (zero-length: nothing can be written into it, so one serves every record). */
 const NO_ID = new Uint8Array(0);
+
+/**
+ * A file's key in source positions: the receiver, the inode and the first 64 bytes (a CRI line's
+ * nanosecond timestamp and more) — stable across renames, and an inode reused by another file
+ * does not match.
+ */
+function positionKey(receiver: string, file: TailedFile): string {
+  return `${receiver}:${file.ino}:${file.fingerprint.subarray(0, 64).toString('hex')}`;
+}
 
 /** A glob under the host's root (the host's / mounted at /hostfs in a container). */
 function underRoot(root: string, glob: string): string {
@@ -127,6 +151,8 @@ export class FileLogReceiver implements Lifecycle {
         );
       checkpointDir = await ext.storage.directoryFor('receiver', this.settings.id);
     }
+    const id = this.settings.id.key;
+    const stored = host.storedPositions?.(this.settings.id);
     this.tailer = new FileTailer(
       {
         include: c.include.map((g) => underRoot(this.root, g)),
@@ -143,6 +169,9 @@ export class FileLogReceiver implements Lifecycle {
         // New and rotated files are looked for once a second, open files read every poll: on a
         // node with 1,000 container logs each look is ~2,000 directory stats (bench/RESULTS.md).
         discoverEveryMs: Math.max(c.poll_interval, 1000),
+        // After a crash, lines the export queue already holds are not read again: the queue
+        // stored where each file was with the data (exactly once with a persistent queue).
+        ...(stored ? { resume: (file: TailedFile, offset: number) => stored.reach(positionKey(id, file), offset) } : {}),
         checkpointDir,
       },
       (b) => this.onBatch(b),
@@ -219,10 +248,18 @@ export class FileLogReceiver implements Lifecycle {
       resource: id ? podLogResource(id).map(([k, v]) => str(k, v)) : [],
       fileAttributes,
       skip: id !== undefined && this.excluded(id),
-      held: [],
+      sends: undefined as unknown as FileSends,
       lastLineAt: Date.now(),
       readTo: 0,
+      key: positionKey(this.settings.id.key, file),
+      sentTo: undefined,
     };
+    const state = s;
+    s.sends = new FileSends({
+      send: (records, positions) => this.send(state, records, positions),
+      permanent: (err, n) => this.permanent(err, n),
+      onAck: (offset) => this.tailer?.acknowledge(file, offset),
+    });
     this.files.set(file, s);
     return s;
   }
@@ -321,32 +358,45 @@ export class FileLogReceiver implements Lifecycle {
   private async onBatch(b: Batch): Promise<number | void> {
     const s = this.state(b.file);
     s.lastLineAt = Date.now();
-    if (s.skip || !this.next) return;
-    let records: LogRecord[];
-    const u = s.unsent;
-    if (u && u.startOffset === b.startOffset && b.endOffset >= u.endOffset) {
-      // The same batch offered again (perhaps grown): the kept records, then the new lines'.
-      const k = b.lineEnds.indexOf(u.endOffset);
-      records = [...u.records, ...this.records(s, b, k + 1)];
-    } else records = this.records(s, b, 0);
-    if (s.held.length > 0) {
-      records = [...s.held, ...records]; // flushed earlier and refused then: in order, first
-      s.held = [];
-    }
+    if (s.skip || !this.next) return; // all of it
+    // Refused records of this file go first; still refused: so is this batch (offered again).
+    if (s.sends.hasFailed && !(await s.sends.retryFailed()))
+      throw new Error('filelog: the pipeline refuses this file’s earlier records; retrying');
+    s.sentTo ??= b.startOffset;
+    const records = this.records(s, b, 0);
     s.readTo = b.endOffset;
-    if (records.length === 0) return this.ackOffset(s);
-    try {
-      await this.send(s, records);
-      s.unsent = undefined;
-    } catch (err) {
-      if (this.permanent(err, records.length)) {
-        s.unsent = undefined;
-        return this.ackOffset(s); // never acceptable: counted, or the file would be stuck for ever
-      }
-      s.unsent = { startOffset: b.startOffset, endOffset: b.endOffset, records };
-      throw err;
+    this.startSend(s, records);
+    await this.room();
+    return 0; // nothing new now: the sends acknowledge (tailer.acknowledge) as they are accepted
+  }
+
+  /**
+   * Starts a send of `records`; its position says the lines from the previous send's end to the
+   * first line still held back are passed on with it (an empty send moves nothing: the next
+   * send's position covers its lines too).
+   */
+  private startSend(s: FileState, records: LogRecord[]): void {
+    const ack = this.ackOffset(s);
+    let positions: SourcePosition[] | undefined;
+    if (records.length > 0 && s.sentTo !== undefined && ack > s.sentTo) {
+      positions = [{ key: s.key, from: s.sentTo, to: ack }];
+      s.sentTo = ack;
     }
-    return this.ackOffset(s);
+    void s.sends.start(records, ack, positions);
+  }
+
+  /** Waits while too many records are in flight. */
+  private async room(): Promise<void> {
+    for (;;) {
+      let total = 0;
+      let oldest: Promise<void> | undefined;
+      for (const f of this.files.values()) {
+        total += f.sends.records;
+        oldest ??= f.sends.oldestPending();
+      }
+      if (total <= MAX_IN_FLIGHT || oldest === undefined) return;
+      await oldest;
+    }
   }
 
   /** Counts a refusal; true when it is permanent (retrying cannot help). */
@@ -361,7 +411,7 @@ export class FileLogReceiver implements Lifecycle {
     return permanent;
   }
 
-  private async send(s: FileState, logRecords: LogRecord[]): Promise<void> {
+  private async send(s: FileState, logRecords: LogRecord[], positions?: SourcePosition[]): Promise<void> {
     const data: LogsData = {
       resourceLogs: [
         {
@@ -382,38 +432,29 @@ export class FileLogReceiver implements Lifecycle {
         },
       ],
     };
-    await this.next!.consume(data, {});
+    await this.next!.consume(data, positions ? { positions } : {});
     this.settings.telemetry.accepted('logs', logRecords.length, 'file');
   }
 
   /**
    * Sends entries that waited force_flush_period for a continuation (all of them when `all`)
-   * and records refused earlier; acknowledges their lines once the pipeline took them.
+   * and records refused earlier.
    */
   private async flushWaiting(all: boolean): Promise<void> {
     const now = Date.now();
-    for (const [file, s] of this.files) {
+    for (const s of this.files.values()) {
       if (s.skip || !this.next) continue;
+      if (s.sends.hasFailed && !(await s.sends.retryFailed())) continue; // still refused: next tick
       const waiting = s.recombiner.pendingBytes > 0 || s.grouper.pendingBytes > 0;
-      if (waiting && (all || now - s.lastLineAt >= this.config.force_flush_period)) {
-        const t = BigInt(now) * 1_000_000n;
-        const entries: Entry[] = [];
-        for (const e of s.recombiner.flush()) s.grouper.push(e, entries);
-        s.grouper.flush(entries);
-        for (const e of entries) s.held.push(this.entryRecord(s, e, t));
-      }
-      if (s.held.length === 0) continue;
-      const records = s.held;
-      s.held = [];
-      try {
-        await this.send(s, records);
-      } catch (err) {
-        if (!this.permanent(err, records.length)) {
-          s.held = [...records, ...s.held]; // retried next tick
-          continue;
-        }
-      }
-      this.tailer?.acknowledge(file, this.ackOffset(s));
+      if (!waiting || (!all && now - s.lastLineAt < this.config.force_flush_period)) continue;
+      const t = BigInt(now) * 1_000_000n;
+      const entries: Entry[] = [];
+      for (const e of s.recombiner.flush()) s.grouper.push(e, entries);
+      s.grouper.flush(entries);
+      this.startSend(
+        s,
+        entries.map((e) => this.entryRecord(s, e, t)),
+      );
     }
   }
 
@@ -423,6 +464,14 @@ export class FileLogReceiver implements Lifecycle {
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
     await this.flushWaiting(true).catch(() => undefined);
+    // Sends in flight are acknowledged as they are accepted (the batch processor flushes within
+    // its timeout); what is not accepted by then is not checkpointed and is read again next start.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.files.values()].map((f) => f.sends.idle())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.tailer?.stop();
   }
 }
