@@ -244,13 +244,20 @@ export class FileTailer {
       if (current) {
         current.gone = true; // replaced at the same path: the old one was rotated
         active.delete(path);
+        let mtimeMs: number | undefined;
+        try {
+          mtimeMs = fstatSync(current.fd).mtimeMs;
+        } catch {
+          // keep undefined
+        }
+        this.openRotatedSiblings(path, { ino: current.ino, ...(mtimeMs !== undefined ? { mtimeMs } : {}) });
       }
       if (active.size >= this.o.maxFiles) continue; // waits for a slot
       const r = this.open(path, ino);
       if (r) active.set(path, r);
     }
     if (this.firstPoll) {
-      this.finishRotatedWhileStopped();
+      this.finishRotatedWhileStopped(seen);
       // Checkpoints of files that are neither matched nor rotated copies: gone for good (pods
       // come and go); kept, they would pile up across restarts. A matched file still waiting
       // for a slot (maxFiles) keeps its own.
@@ -292,47 +299,130 @@ export class FileTailer {
     return this.unclaimed.splice(i, 1)[0];
   }
 
-  /** Checkpointed files no longer at their path: look for their rotated copies and finish them. */
-  private finishRotatedWhileStopped(): void {
+  /**
+   * Checkpointed files not at a matched path any more: a rotated copy we were finishing (the
+   * checkpoint names it) or a file rotated while we were stopped (found by its fingerprint among
+   * `<path>.<suffix>`). Each is finished from its checkpoint, and the copies rotated after it,
+   * never seen, are read whole.
+   */
+  private finishRotatedWhileStopped(matched: Set<string>): void {
     for (const c of [...this.unclaimed]) {
+      if (!this.unclaimed.includes(c)) continue; // claimed meanwhile, as a later copy of another
       const dir = dirname(c.path);
+      if (!matched.has(c.path) && this.openCheckpointed(c.path, c)) {
+        const base = [...matched].find((m) => dirname(m) === dir && basename(c.path).startsWith(`${basename(m)}.`));
+        if (base) this.openRotatedSiblings(base, { name: basename(c.path) });
+        continue;
+      }
       let names: string[];
       try {
-        names = readdirSync(dir);
+        names = readdirSync(dir).sort();
       } catch {
         continue;
       }
       for (const n of names) {
         if (!n.startsWith(`${basename(c.path)}.`) || n.endsWith('.gz')) continue;
-        const path = join(dir, n);
-        let fd: number;
-        try {
-          fd = openSync(path, 'r');
-        } catch {
-          continue;
-        }
-        const fp = readFingerprint(fd, this.o.fingerprintSize);
-        if (!sameFile(fp, c.fingerprint)) {
-          closeSync(fd);
-          continue;
-        }
-        this.unclaimed.splice(this.unclaimed.indexOf(c), 1);
-        const r: Reader = {
-          path,
-          fd,
-          ino: fstatSync(fd).ino,
-          fingerprint: fp,
-          offset: c.offset,
-          acked: c.offset,
-          handed: c.offset,
-          gone: true,
-          skipping: false,
-        };
-        this.resumeAt(r);
-        this.readers.push(r);
-        this.stats.filesOpen++;
+        if (!this.openCheckpointed(join(dir, n), c)) continue;
+        // Rotated again while stopped: the copies after it were never seen.
+        this.openRotatedSiblings(c.path, { name: n });
         break;
       }
+    }
+  }
+
+  /** Opens `path` as a rotated-out file resuming at checkpoint `c`, if it is that file. */
+  private openCheckpointed(path: string, c: Checkpoint): boolean {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return false;
+    }
+    const fp = readFingerprint(fd, this.o.fingerprintSize);
+    if (!sameFile(fp, c.fingerprint) || this.readers.some((r) => sameFile(r.fingerprint, fp))) {
+      closeSync(fd);
+      return false;
+    }
+    this.unclaimed.splice(this.unclaimed.indexOf(c), 1);
+    const r: Reader = {
+      path,
+      fd,
+      ino: fstatSync(fd).ino,
+      fingerprint: fp,
+      offset: c.offset,
+      acked: c.offset,
+      handed: c.offset,
+      gone: true,
+      skipping: false,
+    };
+    this.resumeAt(r);
+    this.readers.push(r);
+    this.stats.filesOpen++;
+    return true;
+  }
+
+  /**
+   * Rotated copies of `path` (`<path>.<suffix>`, not .gz) that came after the one named `after`
+   * (kubelet suffixes are times: name order is age order) — or, when that one cannot be found,
+   * that were written after `after.mtimeMs` — and that no reader holds: opened as rotated-out
+   * files to be read from their start (a checkpoint's offset when they have one). This is how a
+   * file rotated more than once between two looks (or while stopped) is not missed.
+   */
+  private openRotatedSiblings(path: string, after: { name?: string; ino?: number; mtimeMs?: number }): void {
+    const dir = dirname(path);
+    const base = `${basename(path)}.`;
+    let names: string[];
+    try {
+      names = readdirSync(dir)
+        .filter((n) => n.startsWith(base) && !n.endsWith('.gz'))
+        .sort();
+    } catch {
+      return;
+    }
+    const held = new Set(this.readers.map((r) => r.ino));
+    const stats = new Map<string, { ino: number; mtimeMs: number }>();
+    for (const n of names) {
+      try {
+        const st = statSync(join(dir, n));
+        if (st.isFile()) stats.set(n, { ino: st.ino, mtimeMs: st.mtimeMs });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    let afterName = after.name;
+    if (afterName === undefined && after.ino !== undefined)
+      afterName = [...stats].find(([, s]) => s.ino === after.ino)?.[0];
+    for (const [n, st] of stats) {
+      if (afterName !== undefined ? n <= afterName : after.mtimeMs === undefined || st.mtimeMs < after.mtimeMs)
+        continue;
+      if (held.has(st.ino)) continue;
+      let fd: number;
+      try {
+        fd = openSync(join(dir, n), 'r');
+      } catch {
+        continue;
+      }
+      const fingerprint = readFingerprint(fd, this.o.fingerprintSize);
+      if (fingerprint.length === 0 || this.readers.some((r) => sameFile(r.fingerprint, fingerprint))) {
+        closeSync(fd);
+        continue;
+      }
+      const offset = this.claim(fingerprint)?.offset ?? 0;
+      const r: Reader = {
+        path: join(dir, n),
+        fd,
+        ino: st.ino,
+        fingerprint,
+        offset,
+        acked: offset,
+        handed: offset,
+        gone: true,
+        skipping: false,
+      };
+      this.resumeAt(r);
+      this.readers.push(r);
+      this.stats.filesOpen++;
+      held.add(st.ino);
     }
   }
 

@@ -210,10 +210,21 @@ export class FileLogReceiver implements Lifecycle {
 
   private ticking: Promise<void> | undefined;
 
+  private firstPollDone = false;
+
   private tick(): Promise<void> {
     this.ticking ??= (async () => {
       try {
         await this.tailer?.poll();
+        if (!this.firstPollDone && this.tailer) {
+          this.firstPollDone = true;
+          const st = this.tailer.stats;
+          if (st.resumedBytes > 0)
+            this.settings.logger.info(
+              { files: st.filesOpen, skippedBytes: st.resumedBytes },
+              'filelog: resumed; lines the export queue already holds were not read again',
+            );
+        }
         await this.flushWaiting(false);
       } catch (err) {
         this.settings.logger.warn({ err: (err as Error).message }, 'filelog: poll failed');
