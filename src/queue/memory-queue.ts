@@ -2,6 +2,7 @@
 // (leased items still count, so a slow destination can't make the queue grow unbounded).
 // An item larger than the whole capacity is accepted only into an empty queue — otherwise it
 // could never be sent — and refused with QueueFullError otherwise.
+import { randomUUID } from 'node:crypto';
 import {
   QueueClosedError,
   QueueFullError,
@@ -11,6 +12,9 @@ import {
   type Sizer,
 } from '../queue/types.ts';
 
+/** This process's part of the ids of memory-queued requests. */
+const PROCESS_ID = randomUUID();
+
 export function itemSize(sizer: Sizer, item: QueueItem): number {
   return sizer === 'requests' ? 1 : sizer === 'items' ? item.items : item.payload.length;
 }
@@ -19,6 +23,7 @@ export class MemoryQueue implements SendQueue {
   private readonly sizer: Sizer;
   private readonly cap: number;
   private readonly items: QueueItem[] = [];
+  private seq = 0;
   private head = 0;
   private used = 0;
   private closed = false;
@@ -34,9 +39,11 @@ export class MemoryQueue implements SendQueue {
     const n = itemSize(this.sizer, item);
     if (this.used + n > this.cap && this.used > 0) throw new QueueFullError();
     this.used += n;
+    // Retries in this process carry the same id (QueueItem.id); a restart loses the queue anyway.
+    const it = item.id ? item : { ...item, id: `${PROCESS_ID}-${++this.seq}` };
     const w = this.waiters.shift();
-    if (w) w(this.lease(item));
-    else this.items.push(item);
+    if (w) w(this.lease(it));
+    else this.items.push(it);
   }
 
   private lease(item: QueueItem): Lease {

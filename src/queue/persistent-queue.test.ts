@@ -535,3 +535,23 @@ test('source positions: stored with their data, kept across restarts and segment
   assert.deepEqual(await drain(q3), [4]);
   await q3.close();
 });
+
+test('a record keeps its id (the Idempotency-Key) across restarts; ids differ between records and directories', async () => {
+  const dir = tmp();
+  const q = await open(dir);
+  await q.offer(item(1));
+  await q.offer(item(2));
+  const a = (await takeNow(q))!;
+  const b = (await takeNow(q))!;
+  assert.notEqual(a.item.id, b.item.id);
+  await q.close(); // not acked: sent again by the next process
+  const q2 = await open(dir);
+  const a2 = (await takeNow(q2))!;
+  assert.equal(a2.item.id, a.item.id);
+  a2.ack();
+  await q2.close();
+  const other = await open(tmp());
+  await other.offer(item(1));
+  assert.notEqual((await takeNow(other))!.item.id, a.item.id);
+  await other.close();
+});

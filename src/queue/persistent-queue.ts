@@ -4,6 +4,7 @@
 //   <seq-of-first-record>.seg  append-only segments of records
 //   acks.log                   sequence numbers of acknowledged records (8 bytes each)
 //   LOCK                       the owning process's pid
+//   queue-id                   random; with a record's sequence, the request's Idempotency-Key
 //   positions.json             source positions of data in segments already deleted
 //                              (positions.ts; written before a segment with marks goes)
 // Record: magic "WQ" (2) | version (1) | signal (1) | payload length (4) | items (4) |
@@ -25,6 +26,7 @@
 import { closeSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Signal } from '../model/common.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -95,6 +97,8 @@ export class PersistentQueue implements SendQueue {
   private lastSegmentSeq = 0;
   /** Key of this directory in lockedHere: its real path, so every spelling of it matches. */
   private lockKey = '';
+  /** Made once per directory (queue-id): record ids stay the same across restarts. */
+  private queueId = '';
   private current: { seg: Segment; fh: FileHandle; size: number } | undefined;
   private acksFh: FileHandle | undefined;
   private ackEntries = 0;
@@ -131,6 +135,7 @@ export class PersistentQueue implements SendQueue {
     await mkdir(o.directory, { recursive: true });
     q.lock();
     try {
+      q.queueId = readOrCreateId(join(o.directory, 'queue-id'));
       await q.recover();
     } catch (e) {
       q.unlock();
@@ -447,7 +452,7 @@ export class PersistentQueue implements SendQueue {
     if (bytesRead !== rec.length) throw new Error('short read');
     let done = false;
     return {
-      item: { signal: rec.signal, items: rec.items, payload },
+      item: { signal: rec.signal, items: rec.items, payload, id: `${this.queueId}-${rec.seq}` },
       ack: () => {
         if (done) return;
         done = true;
@@ -599,6 +604,20 @@ export class PersistentQueue implements SendQueue {
     await this.acksFh?.close().catch(() => {});
     this.unlock();
   }
+}
+
+/** The directory's id: read, or made (random) and written atomically. */
+function readOrCreateId(path: string): string {
+  try {
+    const id = readFileSync(path, 'utf8').trim();
+    if (/^[0-9a-f-]{36}$/.test(id)) return id;
+  } catch {
+    // first open
+  }
+  const id = randomUUID();
+  writeFileSync(`${path}.tmp`, id);
+  renameSync(`${path}.tmp`, path);
+  return id;
 }
 
 /** Directories locked by this process (a lock file with our own pid is not enough to tell). */

@@ -10,6 +10,12 @@ export interface QueueItem {
   items: number;
   /** An encoded Export<Signal>ServiceRequest (protobuf). */
   payload: Uint8Array;
+  /**
+   * The request's identity for as long as it is queued — the same on every attempt, also after a
+   * restart (persistent queue) — sent as `Idempotency-Key` so a destination can tell a retry of
+   * a request it already stored (the exporter died before it could note the answer) from new data.
+   */
+  id?: string;
   /** Where the data's sources are with it (positions.ts); kept by the persistent queue. */
   positions?: readonly SourcePosition[];
 }

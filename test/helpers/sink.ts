@@ -12,6 +12,13 @@ export class OtlpSink {
   requests = 0;
   /** Delay before answering each request, to simulate a slow destination. */
   delayMs = 0;
+  /**
+   * Answer a request whose Idempotency-Key was accepted before with 200 and drop it, as the
+   * product's own OTLP receiver does (recent-keys.ts); `repeats` counts them.
+   */
+  honorIdempotencyKey = false;
+  repeats = 0;
+  private readonly keys = new Set<string>();
   private server: Server | undefined;
   port = 0;
 
@@ -30,8 +37,15 @@ export class OtlpSink {
           return;
         }
         const answer = () => {
+          const key = req.headers['idempotency-key'];
+          if (this.honorIdempotencyKey && typeof key === 'string' && this.keys.has(key)) {
+            this.repeats++;
+            res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+            return;
+          }
           try {
             const data = decodeRequest(signal, body);
+            if (typeof key === 'string') this.keys.add(key);
             (this.received[signal] as SignalData[]).push(data);
             this.requests++;
             res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();

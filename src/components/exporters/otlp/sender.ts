@@ -62,6 +62,7 @@ export class OtlpGrpcSender {
       const metadata = new Metadata(this.config.wait_for_ready ? { waitForReady: true } : {});
       const headers = { ...this.config.headers, ...this.auth?.clientHeaders() };
       for (const [k, v] of Object.entries(headers)) metadata.set(k.toLowerCase(), v);
+      if (req.id) metadata.set('idempotency-key', `"${req.id}"`); // see QueueItem.id
       const options = this.config.timeout > 0 ? { deadline: Date.now() + this.config.timeout } : {};
       const call = this.client.makeUnaryRequest<Uint8Array, Buffer>(
         EXPORT_METHOD[req.signal],

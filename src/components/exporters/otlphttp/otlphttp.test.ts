@@ -106,6 +106,10 @@ test('503 with Retry-After: waits as told, then delivers exactly once', async ()
     await sleep(100);
     assert.equal(sink.requests.length, 2, 'one refused attempt, one delivered');
     assert.equal(sink.delivered.length, 1);
+    // The retry is recognisably the same request.
+    const keys = sink.requests.map((r) => r.headers['idempotency-key']);
+    assert.match(String(keys[0]), /^"[0-9a-f-]{36}-\d+"$/);
+    assert.equal(keys[1], keys[0]);
     const gap = sink.requests[1]!.at - sink.requests[0]!.at;
     assert.ok(gap >= 950, `retried after ${gap} ms; Retry-After asked for 1 s (backoff alone is 10 ms)`);
     assert.equal(await h.counter('sent_items', { signal: 'logs' }), 3);

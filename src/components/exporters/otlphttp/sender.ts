@@ -92,6 +92,8 @@ export class OtlpHttpSender {
       'content-type': json ? 'application/json' : 'application/x-protobuf',
       'user-agent': `WatchingCat/${VERSION}`,
     };
+    // The same on every attempt at this request, also after a restart (see QueueItem.id).
+    if (req.id) headers['idempotency-key'] = `"${req.id}"`;
     if (this.config.compression === 'gzip') {
       body = await gzip(body);
       headers['content-encoding'] = 'gzip';

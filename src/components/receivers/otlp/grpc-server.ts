@@ -5,6 +5,7 @@
 // A signal no pipeline takes from this receiver is not registered, so grpc-js answers
 // UNIMPLEMENTED for it.
 import * as grpc from '@grpc/grpc-js';
+import { idempotencyKey } from './recent-keys.ts';
 import type { SecureContextOptions } from 'node:tls';
 import { splitHostPort } from '../../../config/schema-helpers.ts';
 import { SIGNALS, type Signal } from '../../../model/common.ts';
@@ -123,7 +124,7 @@ export class OtlpGrpcServer {
       .receive(signal, 'grpc', call.request, 'proto', {
         ...(clientAddress ? { clientAddress } : {}),
         ...(this.o.config.include_metadata ? { metadata: metadataMap(call.metadata) } : {}),
-      })
+      }, idempotencyKey(firstString(call.metadata.get('idempotency-key'))))
       .then(
         (result: IntakeResult) => {
           if (result.ok)

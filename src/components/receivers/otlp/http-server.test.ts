@@ -293,6 +293,32 @@ describe('OTLP/HTTP receiver', () => {
       agent.destroy();
     }
   });
+
+  test('a request sent again with the same Idempotency-Key is answered 200 and not taken twice; a refused one is taken on retry', async () => {
+    reset();
+    const url = h.httpUrl + PATH.logs;
+    const send = (key?: string) =>
+      postOtlp(url, bodies.logs.proto, 'proto', key ? { headers: { 'idempotency-key': `"${key}"` } } : {});
+    assert.equal((await send('q-1')).status, 200);
+    assert.equal((await send('q-1')).status, 200);
+    assert.equal(h.recorder.of('logs').length, 1, 'the repeat was answered, not stored');
+    assert.equal((await send('q-2')).status, 200);
+    await send();
+    await send();
+    assert.equal(h.recorder.of('logs').length, 4, 'other keys and no key: taken each time');
+    // Refused by the pipeline: not remembered, so the retry is taken.
+    h.recorder.behavior = () => {
+      throw new RetryableError('full', 'queue_full');
+    };
+    assert.notEqual((await send('q-3')).status, 200);
+    h.recorder.behavior = undefined;
+    assert.equal((await send('q-3')).status, 200);
+    assert.equal(h.recorder.of('logs').length, 5);
+    assert.equal(
+      await counterValue(h.metrics, 'watchingcat_receiver_repeated_requests_total', { signal: 'logs', transport: 'http' }),
+      1,
+    );
+  });
 });
 
 describe('OTLP/HTTP receiver options', () => {

@@ -5,6 +5,7 @@
 // Content-Type (415) → Content-Encoding (415) → size (413, on the wire and after decompression)
 // → decode (400) → the pipeline. The response is written only after the pipeline's consume()
 // settled: 200 acknowledges data the pipeline has accepted.
+import { idempotencyKey } from './recent-keys.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { splitHostPort } from '../../../config/schema-helpers.ts';
@@ -221,7 +222,7 @@ export class OtlpHttpServer {
     const result = await this.o.intake.receive(signal, 'http', body, format, {
       ...(req.socket.remoteAddress ? { clientAddress: normalizeIp(req.socket.remoteAddress)! } : {}),
       ...(this.o.config.include_metadata ? { metadata: headerMetadata(req) } : {}),
-    });
+    }, idempotencyKey(req.headers['idempotency-key']));
     if (!result.ok) return this.sendRefusal(req, res, result.refusal, format, true);
     const out = exportResponseBody(signal, result.rejected, result.errorMessage, format);
     this.send(res, 200, { 'content-type': CONTENT_TYPES[format] }, out, true);

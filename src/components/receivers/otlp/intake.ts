@@ -10,6 +10,7 @@ import type { ConsumeContext, Consumer, Consumers } from '../../../pipeline/comp
 import type { Logger } from '../../../telemetry/logger.ts';
 import { consumeRefusal, decodeRefusal, internalRefusal, partialRejection, type Refusal } from './outcome.ts';
 import type { ReceiverTelemetry, Transport } from './receiver-telemetry.ts';
+import { RecentKeys } from './recent-keys.ts';
 
 export type BodyFormat = 'proto' | 'json';
 
@@ -22,6 +23,8 @@ export class Intake {
   private readonly next: Consumers;
   private readonly telemetry: ReceiverTelemetry;
   private readonly logger: Logger;
+  /** Keys of requests accepted recently (recent-keys.ts). */
+  private readonly recent = new RecentKeys();
 
   constructor(next: Consumers, telemetry: ReceiverTelemetry, logger: Logger) {
     this.next = next;
@@ -60,6 +63,7 @@ export class Intake {
     body: Uint8Array,
     format: BodyFormat,
     ctx: ConsumeContext,
+    key?: string,
   ): Promise<IntakeResult> {
     const consumer = this.next[signal] as Consumer<Signal> | undefined;
     if (!consumer)
@@ -69,6 +73,11 @@ export class Intake {
     // queue): decoding only to throw the result away is what grows memory under overload.
     const refused = this.admit(signal, transport);
     if (refused) return { ok: false, refusal: refused };
+    // A request we accepted already, sent again (its sender did not see our answer): accepted.
+    if (key !== undefined && this.recent.has(key)) {
+      this.telemetry.repeated(signal, transport);
+      return { ok: true, accepted: 0, rejected: 0, errorMessage: '' };
+    }
 
     let data: SignalData;
     let n: number;
@@ -96,6 +105,7 @@ export class Intake {
       return this.refuse(signal, transport, consumeRefusal(err), n, err);
     }
     this.telemetry.accepted(signal, n, transport);
+    if (key !== undefined) this.recent.add(key);
     return { ok: true, accepted: n, rejected: 0, errorMessage: '' };
   }
 

@@ -22,6 +22,18 @@ export class ReceiverTelemetry {
     this.t.refused(signal, items, transport, 'partially_rejected');
   }
 
+  /** A request accepted before, sent again with the same Idempotency-Key: answered, not stored again. */
+  repeated(signal: Signal, transport: Transport): void {
+    const labels = { [this.t.kind]: this.t.id, signal, transport };
+    this.t.metrics
+      .counter(
+        `${this.t.kind}_repeated_requests`,
+        'Requests sent again after they were accepted (same Idempotency-Key); not taken twice.',
+        Object.keys(labels),
+      )
+      .inc(labels, 1);
+  }
+
   /** A refused request; `items` when the body was decoded far enough to count them. */
   refused(signal: Signal, transport: Transport, reason: string, items?: number): void {
     if (items !== undefined) this.t.refused(signal, items, transport, reason);
