@@ -42,7 +42,10 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = 'request handled user order cart payment cache miss hit upstream latency retry queue worker shard commit lease token session'.split(' ');
+const WORDS =
+  'request handled user order cart payment cache miss hit upstream latency retry queue worker shard commit lease token session'.split(
+    ' ',
+  );
 
 /** `bytes` of CRI lines (~200 bytes each); returns the text and its line count. */
 function criText(bytes: number, seed: number): { text: string; lines: number } {
@@ -77,7 +80,8 @@ function criText(bytes: number, seed: number): { text: string; lines: number } {
     }
     if (r() < 0.25)
       msg = `{"level":${r() < 0.9 ? 30 : 40},"time":${ms},"pid":1,"hostname":"web-7d9f","reqId":"req-${lines}","msg":"${words()}"}`;
-    else msg = `${r() < 0.9 ? 'INFO' : 'WARN'} [http-nio-8080-exec-${lines % 16}] c.e.shop.Api - ${words()} id=${lines}`;
+    else
+      msg = `${r() < 0.9 ? 'INFO' : 'WARN'} [http-nio-8080-exec-${lines % 16}] c.e.shop.Api - ${words()} id=${lines}`;
     const line = `${ts} ${stream} F ${msg}\n`;
     parts.push(line);
     size += line.length;
@@ -95,7 +99,14 @@ interface Layout {
 function layout(root: string, files: number): Layout {
   const out: string[] = [];
   for (let i = 0; i < files; i++) {
-    const dir = join(root, 'var', 'log', 'pods', `shop_web-${i}_0b3c1d2e-aaaa-bbbb-cccc-${String(i).padStart(12, '0')}`, 'app');
+    const dir = join(
+      root,
+      'var',
+      'log',
+      'pods',
+      `shop_web-${i}_0b3c1d2e-aaaa-bbbb-cccc-${String(i).padStart(12, '0')}`,
+      'app',
+    );
     mkdirSync(dir, { recursive: true });
     const f = join(dir, '0.log');
     writeFileSync(f, `2026-12-04T09:59:59.000000001Z stdout F pod ${i} started\n`);
@@ -129,7 +140,11 @@ function settings(root: string, dataDir: string): CreateSettings {
   };
 }
 
-const host: Host = { getExtension: () => undefined, isReady: () => true, exposition: new ExpositionRegistry() };
+const host: Host = {
+  getExtension: () => undefined,
+  isReady: () => true,
+  exposition: new ExpositionRegistry(),
+};
 
 interface Run {
   wallS: number;
@@ -203,13 +218,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const MB = 1e6;
 
 /** One round in a fresh process: it opens the files, the data is appended, it reads them. */
-async function measure(what: 'tailer' | 'receiver', root: string, files: number, data: string[]): Promise<Run> {
+async function measure(
+  what: 'tailer' | 'receiver',
+  root: string,
+  files: number,
+  data: string[],
+): Promise<Run> {
   rmSync(root, { recursive: true, force: true });
   const l = layout(root, files);
   // The agent's young generation (bin/watchingcat.js): the garbage per line decides the speed.
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--expose-gc', import.meta.filename, '--run', what, root], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=1', '--expose-gc', import.meta.filename, '--run', what, root],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.value !== 'ready') throw new Error(`${what}: expected "ready", got ${String(first.value)}`);
@@ -231,23 +255,30 @@ async function main(): Promise<void> {
     );
     for (const files of [1, 1000]) {
       const p = payloads(files);
-      console.error(`  ${files} file(s): ${(p.bytes / MB).toFixed(0)} MB, ${p.lines} lines, ~${Math.round(p.bytes / p.lines)} bytes/line`);
+      console.error(
+        `  ${files} file(s): ${(p.bytes / MB).toFixed(0)} MB, ${p.lines} lines, ~${Math.round(p.bytes / p.lines)} bytes/line`,
+      );
       for (const [what, label] of [
         ['tailer', 'tailer only (limit)'],
         ['receiver', 'tail + parse + group + resource'],
       ] as const) {
         const runs: Run[] = [];
-        for (let i = 0; i < ROUNDS; i++) runs.push(await measure(what, join(base, `f${files}`), files, p.texts));
+        for (let i = 0; i < ROUNDS; i++)
+          runs.push(await measure(what, join(base, `f${files}`), files, p.texts));
         const cpu = median(runs.map((r) => r.cpuS));
         const wall = median(runs.map((r) => r.wallS));
         const records = runs[0]!.records;
         rows.push(
           `| ${files} | ${label} | ${(p.bytes / MB / wall).toFixed(0)} | **${(p.bytes / MB / cpu).toFixed(0)}** | ${Math.round(p.lines / cpu).toLocaleString('en')} | ${records.toLocaleString('en')} | ${(Math.max(...runs.map((r) => r.rssPeak)) / 2 ** 20).toFixed(0)} MiB |`,
         );
-        console.error(`    ${label}: ${runs.map((r) => `${(p.bytes / MB / r.cpuS).toFixed(0)} MB/s/cpu`).join(', ')}`);
+        console.error(
+          `    ${label}: ${runs.map((r) => `${(p.bytes / MB / r.cpuS).toFixed(0)} MB/s/cpu`).join(', ')}`,
+        );
       }
     }
-    console.log(`${(TOTAL / 2 ** 20).toFixed(0)} MiB of ~200-byte CRI lines appended to files already open, read from page cache; median of ${ROUNDS} rounds, each in its own process`);
+    console.log(
+      `${(TOTAL / 2 ** 20).toFixed(0)} MiB of ~200-byte CRI lines appended to files already open, read from page cache; median of ${ROUNDS} rounds, each in its own process`,
+    );
     console.log('');
     console.log(rows.join('\n'));
   } finally {

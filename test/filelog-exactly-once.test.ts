@@ -39,17 +39,20 @@ async function until(what: string, ok: () => boolean, ms: number): Promise<void>
   }
 }
 
-test(`${N} lines, rotation every 10 MiB, two kill -9s: each line arrives exactly once`, { timeout: 240_000 }, async () => {
-  sink.honorIdempotencyKey = true;
-  await sink.start();
-  const logs = join(dir, 'var', 'log', 'pods', 'shop_web-1_5f0c1d2e-1111-2222-3333-444455556666', 'app');
-  mkdirSync(logs, { recursive: true });
-  const file = join(logs, '0.log');
-  writeFileSync(file, '');
-  const config = join(dir, 'agent.yaml');
-  writeFileSync(
-    config,
-    `extensions:
+test(
+  `${N} lines, rotation every 10 MiB, two kill -9s: each line arrives exactly once`,
+  { timeout: 240_000 },
+  async () => {
+    sink.honorIdempotencyKey = true;
+    await sink.start();
+    const logs = join(dir, 'var', 'log', 'pods', 'shop_web-1_5f0c1d2e-1111-2222-3333-444455556666', 'app');
+    mkdirSync(logs, { recursive: true });
+    const file = join(logs, '0.log');
+    writeFileSync(file, '');
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(
+      config,
+      `extensions:
   file_storage:
     directory: ${join(dir, 'data', 'queue')}
 receivers:
@@ -72,94 +75,143 @@ service:
       processors: [batch]
       exporters: [otlphttp]
 `,
-  );
-  const run = async (): Promise<Running> =>
-    startRole(
-      ['agent', '--config', config, '--data-dir', join(dir, 'data'), '--metrics-address', `127.0.0.1:${await freePort()}`],
-      { healthPort: await freePort() },
     );
+    const run = async (): Promise<Running> =>
+      startRole(
+        [
+          'agent',
+          '--config',
+          config,
+          '--data-dir',
+          join(dir, 'data'),
+          '--metrics-address',
+          `127.0.0.1:${await freePort()}`,
+        ],
+        { healthPort: await freePort() },
+      );
 
-  // ~190-byte CRI lines; the body is "line <i> <padding>".
-  const pad = 'x'.repeat(120);
-  const lineAt = (i: number) =>
-    `2026-01-01T00:${String(Math.floor(i / 60_000) % 60).padStart(2, '0')}:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}000001Z stdout F line ${i} ${pad}\n`;
-  let agent = await run(); // before the first line: every file is new to it
-  let written = 0;
-  let rotations = 0;
-  const writer = (async () => {
-    while (written < N) {
-      const upto = Math.min(N, written + 1000);
-      let chunk = '';
-      for (let i = written; i < upto; i++) chunk += lineAt(i);
-      appendFileSync(file, chunk);
-      written = upto;
-      if (statSync(file).size >= ROTATE_BYTES) {
-        renameSync(file, `${file}.20260101-0000${String(rotations).padStart(2, '0')}`);
-        writeFileSync(file, '');
-        rotations++;
-      }
-      await sleep(20);
-    }
-  })();
-
-  const kills: number[] = [];
-  try {
-    for (const at of [0.3, 0.65]) {
-      await until(`${at * 100}% written`, () => written >= N * at, 60_000);
-      await agent.kill9();
-      kills.push(sink.logBodies().length);
-      agent = await run();
-    }
-    await writer;
-    await until(`${N} lines at the destination`, () => sink.logBodies().length >= N, 120_000).catch((e: Error) => {
-      const state = execSync(
-        `ls -la ${logs} ${join(dir, 'data', 'queue', '*')}; cat ${join(dir, 'data', 'filelog', 'filelog', '*.json')}`,
-      ).toString();
-      throw new Error(`${e.message} (got ${sink.logBodies().length}; agent said:\n${agent.logs().slice(-3000)}\n${state})`);
-    });
-    await sleep(1500); // room for a repeat to show up
-    const bodies = sink.logBodies();
-    const seen = new Uint8Array(N);
-    let repeats = 0;
-    for (const b of bodies) {
-      const i = Number(b.split(' ')[1]);
-      if (seen[i]) repeats++;
-      seen[i] = 1;
-    }
-    const missing = seen.reduce((n, v) => n + (v ? 0 : 1), 0);
-    if (process.env.WC_DEBUG) {
-      const cnt = new Uint16Array(N);
-      for (const b of bodies) cnt[Number(b.split(' ')[1])]!++;
-      const ranges: string[] = [];
-      let start = -1;
-      for (let i = 0; i <= N; i++) {
-        const dup = i < N && cnt[i] !== 1;
-        if (dup && start < 0) start = i;
-        if (!dup && start >= 0) {
-          ranges.push(`${start}-${i - 1}(x${cnt[start]})`);
-          start = -1;
+    // ~190-byte CRI lines; the body is "line <i> <padding>".
+    const pad = 'x'.repeat(120);
+    const lineAt = (i: number) =>
+      `2026-01-01T00:${String(Math.floor(i / 60_000) % 60).padStart(2, '0')}:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}000001Z stdout F line ${i} ${pad}\n`;
+    let agent = await run(); // before the first line: every file is new to it
+    let written = 0;
+    let rotations = 0;
+    const writer = (async () => {
+      while (written < N) {
+        const upto = Math.min(N, written + 1000);
+        let chunk = '';
+        for (let i = written; i < upto; i++) chunk += lineAt(i);
+        appendFileSync(file, chunk);
+        written = upto;
+        if (statSync(file).size >= ROTATE_BYTES) {
+          renameSync(file, `${file}.20260101-0000${String(rotations).padStart(2, '0')}`);
+          writeFileSync(file, '');
+          rotations++;
         }
+        await sleep(20);
       }
-      console.log('odd ranges', ranges.slice(0, 20).join(' '), 'kills at', kills, 'rotations', rotations, 'repeats', sink.repeats);
-      console.log(execSync(`for f in ${logs}/*; do echo $f $(stat -c %i $f) $(head -c 70 $f | tail -c 35); done; cat ${join(dir, 'data', 'queue', '*', 'positions.json')}`).toString());
-      console.log(agent.logs().split('\n').filter((l) => /resum|opened/.test(l)).join('\n'));
-      const reqs = sink.received.logs.map((d) => {
-        const b = d.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => Number((r.body as { stringValue: string }).stringValue.split(' ')[1]))));
-        return `${b[0]}..${b.at(-1)}(${b.length})`;
-      });
-      const seenReq = new Map<string, number>();
-      reqs.forEach((r, i) => seenReq.set(r, (seenReq.get(r) ?? 0) + 1));
-      console.log('identical requests', [...seenReq].filter(([, n]) => n > 1).map(([r, n]) => `${r}x${n}`).join(' '));
-      console.log('requests', reqs.join(' '));
-      console.log(agent.logs().split('\n').filter((l) => /filelog|queue/.test(l)).slice(-10).join('\n'));
+    })();
+
+    const kills: number[] = [];
+    try {
+      for (const at of [0.3, 0.65]) {
+        await until(`${at * 100}% written`, () => written >= N * at, 60_000);
+        await agent.kill9();
+        kills.push(sink.logBodies().length);
+        agent = await run();
+      }
+      await writer;
+      await until(`${N} lines at the destination`, () => sink.logBodies().length >= N, 120_000).catch(
+        (e: Error) => {
+          const state = execSync(
+            `ls -la ${logs} ${join(dir, 'data', 'queue', '*')}; cat ${join(dir, 'data', 'filelog', 'filelog', '*.json')}`,
+          ).toString();
+          throw new Error(
+            `${e.message} (got ${sink.logBodies().length}; agent said:\n${agent.logs().slice(-3000)}\n${state})`,
+          );
+        },
+      );
+      await sleep(1500); // room for a repeat to show up
+      const bodies = sink.logBodies();
+      const seen = new Uint8Array(N);
+      let repeats = 0;
+      for (const b of bodies) {
+        const i = Number(b.split(' ')[1]);
+        if (seen[i]) repeats++;
+        seen[i] = 1;
+      }
+      const missing = seen.reduce((n, v) => n + (v ? 0 : 1), 0);
+      if (process.env.WC_DEBUG) {
+        const cnt = new Uint16Array(N);
+        for (const b of bodies) cnt[Number(b.split(' ')[1])]!++;
+        const ranges: string[] = [];
+        let start = -1;
+        for (let i = 0; i <= N; i++) {
+          const dup = i < N && cnt[i] !== 1;
+          if (dup && start < 0) start = i;
+          if (!dup && start >= 0) {
+            ranges.push(`${start}-${i - 1}(x${cnt[start]})`);
+            start = -1;
+          }
+        }
+        console.log(
+          'odd ranges',
+          ranges.slice(0, 20).join(' '),
+          'kills at',
+          kills,
+          'rotations',
+          rotations,
+          'repeats',
+          sink.repeats,
+        );
+        console.log(
+          execSync(
+            `for f in ${logs}/*; do echo $f $(stat -c %i $f) $(head -c 70 $f | tail -c 35); done; cat ${join(dir, 'data', 'queue', '*', 'positions.json')}`,
+          ).toString(),
+        );
+        console.log(
+          agent
+            .logs()
+            .split('\n')
+            .filter((l) => /resum|opened/.test(l))
+            .join('\n'),
+        );
+        const reqs = sink.received.logs.map((d) => {
+          const b = d.resourceLogs.flatMap((rl) =>
+            rl.scopeLogs.flatMap((sl) =>
+              sl.logRecords.map((r) => Number((r.body as { stringValue: string }).stringValue.split(' ')[1])),
+            ),
+          );
+          return `${b[0]}..${b.at(-1)}(${b.length})`;
+        });
+        const seenReq = new Map<string, number>();
+        for (const r of reqs) seenReq.set(r, (seenReq.get(r) ?? 0) + 1);
+        console.log(
+          'identical requests',
+          [...seenReq]
+            .filter(([, n]) => n > 1)
+            .map(([r, n]) => `${r}x${n}`)
+            .join(' '),
+        );
+        console.log('requests', reqs.join(' '));
+        console.log(
+          agent
+            .logs()
+            .split('\n')
+            .filter((l) => /filelog|queue/.test(l))
+            .slice(-10)
+            .join('\n'),
+        );
+      }
+      assert.ok(rotations >= 2, `the file rotated ${rotations} times`);
+      assert.ok(kills[1]! < N, `killed mid-stream (destination had ${kills.join(', ')} lines)`);
+      assert.equal(missing, 0, 'lines lost');
+      assert.equal(repeats, 0, 'lines received more than once');
+      assert.equal(bodies.length, N);
+    } finally {
+      await writer.catch(() => undefined);
+      await agent.stop();
     }
-    assert.ok(rotations >= 2, `the file rotated ${rotations} times`);
-    assert.ok(kills[1]! < N, `killed mid-stream (destination had ${kills.join(', ')} lines)`);
-    assert.equal(missing, 0, 'lines lost');
-    assert.equal(repeats, 0, 'lines received more than once');
-    assert.equal(bodies.length, N);
-  } finally {
-    await writer.catch(() => undefined);
-    await agent.stop();
-  }
-});
+  },
+);

@@ -135,7 +135,11 @@ export class ExporterHelper {
     }
   }
 
-  private async consume<S extends Signal>(signal: S, data: SignalData<S>, ctx?: ConsumeContext): Promise<void> {
+  private async consume<S extends Signal>(
+    signal: S,
+    data: SignalData<S>,
+    ctx?: ConsumeContext,
+  ): Promise<void> {
     if (this.stopCtl.signal.aborted) {
       throw new RetryableError(`exporter ${this.opts.settings.id.key} is shutting down`, 'unavailable');
     }

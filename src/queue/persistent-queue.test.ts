@@ -514,7 +514,13 @@ test('source positions: stored with their data, kept across restarts and segment
   const dir = tmp();
   const q = await open(dir, { segmentBytes: 64 });
   await q.offer({ ...item(1), positions: [{ key: 'f', from: 0, to: 100 }] });
-  await q.offer({ ...item(2), positions: [{ key: 'f', from: 100, to: 250 }, { key: 'g', from: 0, to: 7 }] });
+  await q.offer({
+    ...item(2),
+    positions: [
+      { key: 'f', from: 100, to: 250 },
+      { key: 'g', from: 0, to: 7 },
+    ],
+  });
   await q.offer(item(3));
   assert.equal(q.positions().reach('f', 0), 250);
   assert.equal(q.positions().reach('g', 0), 7);

@@ -23,7 +23,15 @@
 // record, in the same write: a torn write can lose the mark (the source then re-reads: a
 // duplicate), never keep a mark without its data (a loss). positions() is the union of every
 // mark ever written here, kept across segment deletion in positions.json.
-import { closeSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -665,7 +673,13 @@ function decodeMark(payload: Buffer): SourcePosition[] {
     const v: unknown = JSON.parse(payload.toString('utf8'));
     if (!Array.isArray(v)) return [];
     return v
-      .filter((e): e is [string, number, number] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number' && typeof e[2] === 'number')
+      .filter(
+        (e): e is [string, number, number] =>
+          Array.isArray(e) &&
+          typeof e[0] === 'string' &&
+          typeof e[1] === 'number' &&
+          typeof e[2] === 'number',
+      )
       .map(([key, from, to]) => ({ key, from, to }));
   } catch {
     return [];

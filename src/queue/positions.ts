@@ -30,7 +30,8 @@ export class PositionSet {
   }
 
   add(p: SourcePosition): void {
-    if (!(p.to > p.from) || p.from < 0 || !Number.isSafeInteger(p.from) || !Number.isSafeInteger(p.to)) return;
+    if (!(p.to > p.from) || p.from < 0 || !Number.isSafeInteger(p.from) || !Number.isSafeInteger(p.to))
+      return;
     const list = this.byKey.get(p.key) ?? [];
     this.byKey.delete(p.key); // re-inserted last: most recently advanced
     let from = p.from;

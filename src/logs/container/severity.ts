@@ -43,7 +43,6 @@ const WORDS: ReadonlyMap<string, number> = new Map([
   ['emergency', 23],
 ]);
 
-
 /** pino / bunyan numeric levels. */
 function fromNumber(n: number): number {
   if (n >= 60) return 21;

@@ -57,7 +57,11 @@ describe('multi-line grouping (auto)', () => {
   test('a trace header written well after the message (another write) starts its own entry', () => {
     const g = new Grouper(opts());
     const out: Entry[] = [];
-    const at = (ms: number, message: string): Line => ({ timeUnixNano: BigInt(ms) * 1_000_000n, stream: 'stdout', message });
+    const at = (ms: number, message: string): Line => ({
+      timeUnixNano: BigInt(ms) * 1_000_000n,
+      stream: 'stdout',
+      message,
+    });
     g.push(at(0, 'INFO request done'), out);
     g.push(at(500, 'java.lang.IllegalStateException: late'), out);
     g.push(at(500, '\tat a.B.c(B.java:1)'), out);
@@ -65,7 +69,11 @@ describe('multi-line grouping (auto)', () => {
     g.flush(out);
     assert.deepEqual(
       out.map((e) => e.message),
-      ['INFO request done', 'java.lang.IllegalStateException: late\n\tat a.B.c(B.java:1)', 'com.x.OtherException: second trace, same write burst'],
+      [
+        'INFO request done',
+        'java.lang.IllegalStateException: late\n\tat a.B.c(B.java:1)',
+        'com.x.OtherException: second trace, same write burst',
+      ],
     );
   });
 
@@ -73,7 +81,10 @@ describe('multi-line grouping (auto)', () => {
     const g = new Grouper(opts());
     const out: Entry[] = [];
     g.push({ timeUnixNano: 2n, stream: 'stdout', message: 'out: start', offset: 50 }, out);
-    g.push({ timeUnixNano: 1n, stream: 'stderr', message: 'Traceback (most recent call last):', offset: 10 }, out);
+    g.push(
+      { timeUnixNano: 1n, stream: 'stderr', message: 'Traceback (most recent call last):', offset: 10 },
+      out,
+    );
     g.push({ timeUnixNano: 3n, stream: 'stdout', message: '  out continued', offset: 80 }, out);
     g.push({ timeUnixNano: 4n, stream: 'stderr', message: '  File "x.py", line 1', offset: 100 }, out);
     assert.equal(out.length, 0);
@@ -147,17 +158,24 @@ describe('multi-line grouping (off and patterns)', () => {
 
 test('fuzz: random and mutated lines — never throws, every line kept once and in order', () => {
   const rnd = prng(7);
-  const pool = ['java.log', 'python.log', 'go.log', 'node.log', 'dotnet.log'].flatMap((f) => fixture(f).flat());
+  const pool = ['java.log', 'python.log', 'go.log', 'node.log', 'dotnet.log'].flatMap((f) =>
+    fixture(f).flat(),
+  );
   const alphabet = ' \t{}:.()[]aZ0_-\n\r\u00e9\ufffd';
   for (let round = 0; round < 200; round++) {
-    const g = new Grouper(opts({ maxLines: 1 + Math.floor(rnd() * 20), maxBytes: 16 + Math.floor(rnd() * 400) }));
+    const g = new Grouper(
+      opts({ maxLines: 1 + Math.floor(rnd() * 20), maxBytes: 16 + Math.floor(rnd() * 400) }),
+    );
     const out: Entry[] = [];
     const sent: Record<string, string[]> = { stdout: [], stderr: [] };
     for (let i = 0; i < 200; i++) {
       let m = pool[Math.floor(rnd() * pool.length)]!;
       if (rnd() < 0.5) {
         const at = Math.floor(rnd() * (m.length + 1));
-        const ins = Array.from({ length: Math.floor(rnd() * 4) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+        const ins = Array.from(
+          { length: Math.floor(rnd() * 4) },
+          () => alphabet[Math.floor(rnd() * alphabet.length)],
+        ).join('');
         m = m.slice(0, at) + ins + m.slice(at + Math.floor(rnd() * 3));
       }
       m = m.replace(/\n/g, ''); // a line has no newline (the tailer split on them)

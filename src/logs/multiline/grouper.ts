@@ -83,10 +83,7 @@ export class Grouper {
     const c = classify(line.message, p?.kind ?? 'none');
     if (p !== undefined) {
       const joinsHeader =
-        c.start &&
-        c.header &&
-        !p.trace &&
-        line.timeUnixNano - p.lastTimeUnixNano <= this.o.joinWindowNs;
+        c.start && c.header && !p.trace && line.timeUnixNano - p.lastTimeUnixNano <= this.o.joinWindowNs;
       if (!c.start || joinsHeader) {
         this.append(p, line, c.kind, out);
         if (joinsHeader) p.trace = true;

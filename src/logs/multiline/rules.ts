@@ -31,7 +31,8 @@ const SPACE = 32;
 const BRACE = 123;
 
 // `a.b.C…Exception: …` — a JVM or .NET exception header (at least one package dot).
-const JVM_HEADER = /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault)(?::\s.*|:?\s*)$/;
+const JVM_HEADER =
+  /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault)(?::\s.*|:?\s*)$/;
 // `TypeError: …`, `Error [ERR_X]: …`, `Uncaught RangeError: …` — a Node.js error header.
 const NODE_HEADER = /^(?:Uncaught\s+)?[A-Z]?[A-Za-z]*(?:Error|Exception)(?:\s\[[\w-]+\])?:\s/;
 // `module.ValueError: …`, `KeyError: 'x'`, `StopIteration` — the last line of a Python traceback.
@@ -98,7 +99,11 @@ export function classify(line: string, kind: TraceKind): LineClass {
 function headerShaped(line: string): boolean {
   const sp = line.indexOf(' ');
   if (sp < 0) return true;
-  return line.charCodeAt(sp - 1) === 58 /* : */ || line.charCodeAt(sp + 1) === 91 /* [ */ || line.startsWith('Uncaught ');
+  return (
+    line.charCodeAt(sp - 1) === 58 /* : */ ||
+    line.charCodeAt(sp + 1) === 91 /* [ */ ||
+    line.startsWith('Uncaught ')
+  );
 }
 
 /** A blank line continues a Python traceback chain or a Go panic; elsewhere it stands alone. */

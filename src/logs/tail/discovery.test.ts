@@ -49,7 +49,9 @@ test('finds what globSync finds: *, ?, [...], literal segments; no dotfiles for 
       .sort();
     assert.deepEqual(new GlobCache([full]).find().paths, expected, pattern);
   }
-  assert.deepEqual(new GlobCache([join(base, 'pods/*/*/.*.log')]).find().paths, [join(base, 'pods/ns_b_2/side/.hidden.log')]);
+  assert.deepEqual(new GlobCache([join(base, 'pods/*/*/.*.log')]).find().paths, [
+    join(base, 'pods/ns_b_2/side/.hidden.log'),
+  ]);
 });
 
 test('unchanged old directories are not listed again; a new file lists just its directory', () => {

@@ -19,11 +19,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
 /** A pod-log-like tree, a tailer over it and every line it delivered. */
-function setup(
-  opts: Partial<TailOptions> = {},
-  state?: string,
-  ackOf?: (b: Batch) => number | undefined,
-) {
+function setup(opts: Partial<TailOptions> = {}, state?: string, ackOf?: (b: Batch) => number | undefined) {
   const dir = join(root, `t${n++}`);
   const logs = join(dir, 'pods', 'ns_pod_uid', 'app');
   mkdirSync(logs, { recursive: true });
@@ -194,7 +190,11 @@ describe('FileTailer', () => {
     // The consumer holds back the last line of b and c batches (an entry that may continue), so
     // those files are still being finished at stop; a's are acknowledged whole.
     const held = (b: Batch) =>
-      b.lines.at(-1)!.startsWith('a') ? b.endOffset : b.lines.length > 1 ? b.lineEnds[b.lines.length - 2]! : b.startOffset;
+      b.lines.at(-1)!.startsWith('a')
+        ? b.endOffset
+        : b.lines.length > 1
+          ? b.lineEnds[b.lines.length - 2]!
+          : b.startOffset;
     const s = setup({}, undefined, held);
     const f = join(s.logs, '0.log');
     writeFileSync(f, text(lines('a', 2)));

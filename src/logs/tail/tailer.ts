@@ -127,7 +127,8 @@ export class FileTailer {
     resumedBytes: 0,
     lagBytes: new Map(),
   };
-  private readonly o: Required<Omit<TailOptions, 'exclude' | 'resume'>> & Pick<TailOptions, 'resume'> & { exclude: string[] };
+  private readonly o: Required<Omit<TailOptions, 'exclude' | 'resume'>> &
+    Pick<TailOptions, 'resume'> & { exclude: string[] };
   private readonly consume: BatchConsumer;
   private readonly store: CheckpointStore;
   private readers: Reader[] = [];
@@ -286,7 +287,17 @@ export class FileTailer {
     const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
     if (known) offset = known.offset;
     else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
-    const r: Reader = { path, fd, ino, fingerprint, offset, acked: offset, handed: offset, gone: false, skipping: false };
+    const r: Reader = {
+      path,
+      fd,
+      ino,
+      fingerprint,
+      offset,
+      acked: offset,
+      handed: offset,
+      gone: false,
+      skipping: false,
+    };
     this.resumeAt(r);
     this.readers.push(r);
     this.stats.filesOpen++;
@@ -310,7 +321,9 @@ export class FileTailer {
       if (!this.unclaimed.includes(c)) continue; // claimed meanwhile, as a later copy of another
       const dir = dirname(c.path);
       if (!matched.has(c.path) && this.openCheckpointed(c.path, c)) {
-        const base = [...matched].find((m) => dirname(m) === dir && basename(c.path).startsWith(`${basename(m)}.`));
+        const base = [...matched].find(
+          (m) => dirname(m) === dir && basename(c.path).startsWith(`${basename(m)}.`),
+        );
         if (base) this.openRotatedSiblings(base, { name: basename(c.path) });
         continue;
       }
@@ -393,7 +406,9 @@ export class FileTailer {
     if (afterName === undefined && after.ino !== undefined)
       afterName = [...stats].find(([, s]) => s.ino === after.ino)?.[0];
     for (const [n, st] of stats) {
-      if (afterName !== undefined ? n <= afterName : after.mtimeMs === undefined || st.mtimeMs < after.mtimeMs)
+      if (
+        afterName !== undefined ? n <= afterName : after.mtimeMs === undefined || st.mtimeMs < after.mtimeMs
+      )
         continue;
       if (held.has(st.ino)) continue;
       let fd: number;

@@ -22,17 +22,20 @@ export const DEFAULT_INCLUDE = ['/var/log/pods/*/*/*.log'];
 
 /** A regular expression, checked when the configuration is read. */
 const pattern = () =>
-  z.string().min(1).refine(
-    (p) => {
-      try {
-        new RegExp(p);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression (JavaScript syntax)' },
-  );
+  z
+    .string()
+    .min(1)
+    .refine(
+      (p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a valid regular expression (JavaScript syntax)' },
+    );
 
 const nameFilter = () =>
   section({

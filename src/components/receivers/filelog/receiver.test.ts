@@ -226,7 +226,12 @@ describe('filelog receiver', () => {
       await r.shutdown();
       return bodies(s.got);
     };
-    assert.deepEqual(await run({ auto: false }), ['2023-06-22 first', '\tcontinued', 'no date here', '2023-06-22 second']);
+    assert.deepEqual(await run({ auto: false }), [
+      '2023-06-22 first',
+      '\tcontinued',
+      'no date here',
+      '2023-06-22 second',
+    ]);
     assert.deepEqual(await run({ line_start_pattern: '^\\d{4}-' }), [
       '2023-06-22 first\n\tcontinued\nno date here',
       '2023-06-22 second',

@@ -171,7 +171,9 @@ export class FileLogReceiver implements Lifecycle {
         discoverEveryMs: Math.max(c.poll_interval, 1000),
         // After a crash, lines the export queue already holds are not read again: the queue
         // stored where each file was with the data (exactly once with a persistent queue).
-        ...(stored ? { resume: (file: TailedFile, offset: number) => stored.reach(positionKey(id, file), offset) } : {}),
+        ...(stored
+          ? { resume: (file: TailedFile, offset: number) => stored.reach(positionKey(id, file), offset) }
+          : {}),
         checkpointDir,
       },
       (b) => this.onBatch(b),

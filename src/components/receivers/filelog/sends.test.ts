@@ -11,7 +11,8 @@ function manual() {
   const calls: { n: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   const acks: number[] = [];
   const sends = new FileSends({
-    send: (records) => new Promise<void>((resolve, reject) => calls.push({ n: records.length, resolve, reject })),
+    send: (records) =>
+      new Promise<void>((resolve, reject) => calls.push({ n: records.length, resolve, reject })),
     permanent: (err) => err instanceof PermanentError,
     onAck: (o) => acks.push(o),
   });

@@ -121,10 +121,17 @@ export class OtlpGrpcServer {
     }
     const clientAddress = peerIp(call.getPeer());
     this.o.intake
-      .receive(signal, 'grpc', call.request, 'proto', {
-        ...(clientAddress ? { clientAddress } : {}),
-        ...(this.o.config.include_metadata ? { metadata: metadataMap(call.metadata) } : {}),
-      }, idempotencyKey(firstString(call.metadata.get('idempotency-key'))))
+      .receive(
+        signal,
+        'grpc',
+        call.request,
+        'proto',
+        {
+          ...(clientAddress ? { clientAddress } : {}),
+          ...(this.o.config.include_metadata ? { metadata: metadataMap(call.metadata) } : {}),
+        },
+        idempotencyKey(firstString(call.metadata.get('idempotency-key'))),
+      )
       .then(
         (result: IntakeResult) => {
           if (result.ok)

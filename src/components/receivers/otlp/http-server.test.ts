@@ -315,7 +315,10 @@ describe('OTLP/HTTP receiver', () => {
     assert.equal((await send('q-3')).status, 200);
     assert.equal(h.recorder.of('logs').length, 5);
     assert.equal(
-      await counterValue(h.metrics, 'watchingcat_receiver_repeated_requests_total', { signal: 'logs', transport: 'http' }),
+      await counterValue(h.metrics, 'watchingcat_receiver_repeated_requests_total', {
+        signal: 'logs',
+        transport: 'http',
+      }),
       1,
     );
   });

@@ -219,10 +219,17 @@ export class OtlpHttpServer {
       throw err;
     }
 
-    const result = await this.o.intake.receive(signal, 'http', body, format, {
-      ...(req.socket.remoteAddress ? { clientAddress: normalizeIp(req.socket.remoteAddress)! } : {}),
-      ...(this.o.config.include_metadata ? { metadata: headerMetadata(req) } : {}),
-    }, idempotencyKey(req.headers['idempotency-key']));
+    const result = await this.o.intake.receive(
+      signal,
+      'http',
+      body,
+      format,
+      {
+        ...(req.socket.remoteAddress ? { clientAddress: normalizeIp(req.socket.remoteAddress)! } : {}),
+        ...(this.o.config.include_metadata ? { metadata: headerMetadata(req) } : {}),
+      },
+      idempotencyKey(req.headers['idempotency-key']),
+    );
     if (!result.ok) return this.sendRefusal(req, res, result.refusal, format, true);
     const out = exportResponseBody(signal, result.rejected, result.errorMessage, format);
     this.send(res, 200, { 'content-type': CONTENT_TYPES[format] }, out, true);
