@@ -76,6 +76,16 @@ export const configSchema = section({
   }).refine((m) => !(m.line_start_pattern && m.line_end_pattern), {
     message: 'give line_start_pattern or line_end_pattern, not both',
   }),
+  /**
+   * This node's pods from the API server (a watch of spec.nodeName=<node>): the annotations
+   * watchingcat.io/logs[.<container>]: "false" (opt-out) and watchingcat.io/multiline[.<container>]:
+   * auto | off | start:<regex> | end:<regex>, and the node and workload names as resource
+   * attributes. Needs the node's name in the environment (the downward API's spec.nodeName).
+   */
+  pod_metadata: section({
+    enabled: z.boolean().default(true),
+    node_from_env_var: z.string().min(1).default('K8S_NODE_NAME'),
+  }),
   namespaces: nameFilter(),
   pods: nameFilter(),
   containers: nameFilter(),

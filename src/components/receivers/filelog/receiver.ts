@@ -43,6 +43,7 @@ import {
   type PodLogIdentity,
 } from '../../../logs/container/index.ts';
 import { Grouper, type MultilineMode } from '../../../logs/multiline/grouper.ts';
+import { NodePods, type PodMeta } from '../../../k8s/node-pods.ts';
 import { FileTailer, type Batch, type TailedFile } from '../../../logs/tail/tailer.ts';
 import type { FileLogConfig } from './config.ts';
 import { FileSends } from './sends.ts';
@@ -64,6 +65,9 @@ interface FileState {
   resource: KeyValue[];
   fileAttributes: KeyValue[];
   skip: boolean;
+  /** The pod (from the path), its metadata once the node's pod list has it. */
+  pod: PodLogIdentity | undefined;
+  meta: PodMeta | undefined;
   /** Sends in flight or refused, acknowledged in order. */
   sends: FileSends;
   lastLineAt: number;
@@ -80,6 +84,34 @@ const STDOUT = str('log.iostream', 'stdout');
 const STDERR = str('log.iostream', 'stderr');
 /** No trace context (zero-length: nothing can be written into it, so one serves every record). */
 const NO_ID = new Uint8Array(0);
+
+/** Pod annotations: `<key>` for every container, `<key>.<container>` for one. */
+const ANNOTATION_LOGS = 'watchingcat.io/logs';
+const ANNOTATION_MULTILINE = 'watchingcat.io/multiline';
+
+const WORKLOAD_ATTRIBUTES: Record<string, string> = {
+  Deployment: 'k8s.deployment.name',
+  ReplicaSet: 'k8s.replicaset.name',
+  StatefulSet: 'k8s.statefulset.name',
+  DaemonSet: 'k8s.daemonset.name',
+  Job: 'k8s.job.name',
+  CronJob: 'k8s.cronjob.name',
+};
+
+/** `auto`, `off`, `start:<regex>` or `end:<regex>`; undefined when it is none of them. */
+export function multilineAnnotation(v: string): MultilineMode | undefined {
+  const t = v.trim();
+  if (/^auto$/i.test(t)) return 'auto';
+  if (/^(off|none|false|disabled)$/i.test(t)) return 'off';
+  const m = /^(start|end):(.+)$/s.exec(t);
+  if (!m) return undefined;
+  try {
+    const re = new RegExp(m[2]!);
+    return m[1] === 'start' ? { lineStart: re } : { lineEnd: re };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A file's key in source positions: the receiver, the inode and the first 64 bytes (a CRI line's
@@ -116,6 +148,8 @@ export class FileLogReceiver implements Lifecycle {
   private tailer: FileTailer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly files = new Map<TailedFile, FileState>();
+  /** This node's pods (annotations, workloads); undefined without Kubernetes or a node name. */
+  private pods: NodePods | undefined;
   private readonly multiline: MultilineMode;
   private root = '/';
   private parseErrors = 0;
@@ -151,6 +185,7 @@ export class FileLogReceiver implements Lifecycle {
         );
       checkpointDir = await ext.storage.directoryFor('receiver', this.settings.id);
     }
+    await this.startPodMetadata(host);
     const id = this.settings.id.key;
     const stored = host.storedPositions?.(this.settings.id);
     this.tailer = new FileTailer(
@@ -210,6 +245,54 @@ export class FileLogReceiver implements Lifecycle {
     this.timer.unref();
   }
 
+  /** Watches this node's pods when there is a Kubernetes API and a node name (pod_metadata). */
+  private async startPodMetadata(host: Host): Promise<void> {
+    const pm = this.config.pod_metadata;
+    if (!pm.enabled) return;
+    const node = process.env[pm.node_from_env_var] || undefined;
+    const log = this.settings.logger;
+    if (!node) {
+      log.info(
+        { env: pm.node_from_env_var },
+        'filelog: no node name, so pod annotations (opt-out, multi-line) and workload names are not used; set it from the downward API (spec.nodeName)',
+      );
+      return;
+    }
+    let access;
+    try {
+      access = await host.kubernetes?.();
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        'filelog: no Kubernetes API; pod annotations and workload names are not used',
+      );
+      return;
+    }
+    if (!access) return;
+    const pods = new NodePods({
+      client: access.client,
+      nodeName: node,
+      onError: (err, where) =>
+        log.warn({ err: (err as Error).message, where }, 'filelog: watching this node’s pods'),
+    });
+    this.pods = pods;
+    pods.start();
+    // Files are read once the pods are known (or 5 s passed): their annotations decide.
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([
+      pods.synced.then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), 5000))),
+    ]);
+    clearTimeout(timer);
+    log.info(
+      { node, pods: pods.size, synced: ok },
+      'filelog: watching this node’s pods for annotations and workload names',
+    );
+  }
+
   private ticking: Promise<void> | undefined;
 
   private firstPollDone = false;
@@ -261,6 +344,8 @@ export class FileLogReceiver implements Lifecycle {
       resource: id ? podLogResource(id).map(([k, v]) => str(k, v)) : [],
       fileAttributes,
       skip: id !== undefined && this.excluded(id),
+      pod: id,
+      meta: undefined,
       sends: undefined as unknown as FileSends,
       lastLineAt: Date.now(),
       readTo: 0,
@@ -274,7 +359,45 @@ export class FileLogReceiver implements Lifecycle {
       onAck: (offset) => this.tailer?.acknowledge(file, offset),
     });
     this.files.set(file, s);
+    this.resolvePod(s);
     return s;
+  }
+
+  /**
+   * Applies the pod's metadata once the node's pod list has it: its opt-out annotation, its
+   * multi-line override (only while nothing is pending), and the node and workload names.
+   */
+  private resolvePod(s: FileState): void {
+    if (s.meta || !s.pod || !this.pods) return;
+    const meta = this.pods.byUid(s.pod.uid);
+    if (!meta) return;
+    s.meta = meta;
+    const a = meta.annotations;
+    const c = s.pod.container;
+    const logs = a[`${ANNOTATION_LOGS}.${c}`] ?? a[ANNOTATION_LOGS];
+    if (logs !== undefined && /^(false|off|no|disabled)$/i.test(logs.trim())) s.skip = true;
+    const ml = a[`${ANNOTATION_MULTILINE}.${c}`] ?? a[ANNOTATION_MULTILINE];
+    if (ml !== undefined && s.grouper.pendingBytes === 0) {
+      const mode = multilineAnnotation(ml);
+      if (mode === undefined)
+        this.settings.logger.warn(
+          { pod: `${meta.namespace}/${meta.name}`, container: c, value: ml },
+          `filelog: ${ANNOTATION_MULTILINE} must be auto, off, start:<regex> or end:<regex>; using the receiver's setting`,
+        );
+      else
+        s.grouper = new Grouper({
+          mode,
+          maxBytes: this.config.max_log_size,
+          maxLines: this.config.multiline.max_lines,
+        });
+    }
+    const extra: KeyValue[] = [];
+    if (meta.nodeName) extra.push(str('k8s.node.name', meta.nodeName));
+    for (const w of meta.workloads) {
+      const key = WORKLOAD_ATTRIBUTES[w.kind];
+      if (key) extra.push(str(key, w.name));
+    }
+    s.resource = [...s.resource, ...extra];
   }
 
   private excluded(id: PodLogIdentity): boolean {
@@ -371,6 +494,7 @@ export class FileLogReceiver implements Lifecycle {
   private async onBatch(b: Batch): Promise<number | void> {
     const s = this.state(b.file);
     s.lastLineAt = Date.now();
+    if (!s.meta) this.resolvePod(s); // a pod younger than our last look at the node's pods
     if (s.skip || !this.next) return; // all of it
     // Refused records of this file go first; still refused: so is this batch (offered again).
     if (s.sends.hasFailed && !(await s.sends.retryFailed()))
@@ -486,5 +610,6 @@ export class FileLogReceiver implements Lifecycle {
     ]);
     clearTimeout(timer);
     await this.tailer?.stop();
+    await this.pods?.stop();
   }
 }
