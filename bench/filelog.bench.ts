@@ -5,7 +5,8 @@
 // Each round is its own process with the agent's 1 MiB young generation (peak RSS is then the
 // reader's): it opens every file (1 or 1,000 pod logs laid out as
 // /var/log/pods/<ns>_<pod>_<uid>/<container>/0.log, each holding one line; start_at end), says
-// so, and the parent appends the same bytes in total (default 256 MiB, WC_BENCH_LOG_MB) spread
+// so, the parent appends a line to each (read untimed: the per-file state of a running agent
+// exists), and then the same bytes in total (default 256 MiB, WC_BENCH_LOG_MB) spread
 // over the files — page-cached, as a node's fresh logs are. Then the reader polls once and stops:
 // that is what is timed (MB/s of wall time and per CPU-second — process.cpuUsage, all threads,
 // GC included —, lines/s, records, peak RSS). The limit measured in the same run: the tailer
@@ -190,6 +191,8 @@ async function receiverRun(root: string, ready: () => Promise<void>): Promise<Ru
   );
   await r.start(host);
   await r.pollOnce(); // opens every file at its end
+  await ready(); // a first line in every file: the per-file state exists, as in an agent that runs
+  await r.pollOnce();
   return timed(ready(), async () => {
     await r.pollOnce();
     await r.shutdown();
@@ -206,6 +209,8 @@ async function tailerRun(root: string, ready: () => Promise<void>): Promise<Run>
     },
   );
   t.start();
+  await t.poll();
+  await ready();
   await t.poll();
   return timed(ready(), async () => {
     await t.poll();
@@ -235,10 +240,14 @@ async function measure(
     },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  if (first.value !== 'ready') throw new Error(`${what}: expected "ready", got ${String(first.value)}`);
-  l.files.forEach((f, i) => appendFileSync(f, data[i]!));
-  child.stdin.write('go\n');
+  const step = async (append: (f: string, i: number) => void) => {
+    const r = await lines.next();
+    if (r.value !== 'ready') throw new Error(`${what}: expected "ready", got ${String(r.value)}`);
+    l.files.forEach(append);
+    child.stdin.write('go\n');
+  };
+  await step((f, i) => appendFileSync(f, `2026-12-04T09:59:59.500000001Z stdout F pod ${i} ready\n`));
+  await step((f, i) => appendFileSync(f, data[i]!));
   const result = await lines.next();
   const code = await new Promise<number | null>((res) => child.on('exit', res));
   if (code !== 0 || result.done) throw new Error(`${what} run failed (exit ${code})`);

@@ -48,7 +48,10 @@ interface Pending {
   timeUnixNano: bigint;
   lastTimeUnixNano: bigint;
   offset: number | undefined;
-  parts: string[];
+  /** The first line, and the others of a multi-line entry (undefined for one line). */
+  first: string;
+  rest: string[] | undefined;
+  lines: number;
   length: number;
   kind: TraceKind;
   /** Holds a trace already: a second header starts a new entry. */
@@ -57,11 +60,32 @@ interface Pending {
 
 const BRACE = 123;
 
+function newPending(): Pending {
+  return {
+    timeUnixNano: 0n,
+    lastTimeUnixNano: 0n,
+    offset: undefined,
+    first: '',
+    rest: undefined,
+    lines: 0,
+    length: 0,
+    kind: 'none',
+    trace: false,
+  };
+}
+
 export class Grouper {
   /** Entries handed out early because they reached maxBytes or maxLines. */
   splits = 0;
   private readonly o: Required<GrouperOptions>;
   private readonly pending: Record<Stream, Pending | undefined> = { stdout: undefined, stderr: undefined };
+  /**
+   * One Pending per stream, reused: allocated per line, these objects mostly die at once but some
+   * wait (the last line of each file until the next poll), and V8 then pretenures the allocation
+   * site — every later line's object went straight to the old generation (measured: 2× the CPU
+   * and +100 MiB RSS at 1,000 files once the per-file state had lived through one poll).
+   */
+  private readonly slots: Record<Stream, Pending> = { stdout: newPending(), stderr: newPending() };
 
   constructor(options: GrouperOptions) {
     this.o = { joinWindowNs: 10_000_000n, ...options };
@@ -112,25 +136,29 @@ export class Grouper {
   }
 
   private begin(line: Line, kind: TraceKind, trace = false): void {
-    this.pending[line.stream] = {
-      timeUnixNano: line.timeUnixNano,
-      lastTimeUnixNano: line.timeUnixNano,
-      offset: line.offset,
-      parts: [line.message],
-      length: line.message.length,
-      kind,
-      trace,
-    };
+    const p = this.slots[line.stream];
+    p.timeUnixNano = line.timeUnixNano;
+    p.lastTimeUnixNano = line.timeUnixNano;
+    p.offset = line.offset;
+    p.first = line.message;
+    p.rest = undefined;
+    p.lines = 1;
+    p.length = line.message.length;
+    p.kind = kind;
+    p.trace = trace;
+    this.pending[line.stream] = p;
   }
 
   private append(p: Pending, line: Line, kind: TraceKind, out: Entry[]): void {
-    if (p.length + 1 + line.message.length > this.o.maxBytes || p.parts.length >= this.o.maxLines) {
+    if (p.length + 1 + line.message.length > this.o.maxBytes || p.lines >= this.o.maxLines) {
       this.splits++;
       out.push(this.take(line.stream));
       this.begin(line, kind);
       return;
     }
-    p.parts.push(line.message);
+    if (p.rest === undefined) p.rest = [line.message];
+    else p.rest.push(line.message);
+    p.lines++;
     p.length += 1 + line.message.length;
     p.lastTimeUnixNano = line.timeUnixNano;
     p.kind = kind;
@@ -162,7 +190,9 @@ export class Grouper {
   private take(stream: Stream): Entry {
     const p = this.pending[stream]!;
     this.pending[stream] = undefined;
-    const message = p.parts.length === 1 ? p.parts[0]! : p.parts.join('\n');
+    const message = p.rest === undefined ? p.first : `${p.first}\n${p.rest.join('\n')}`;
+    p.first = '';
+    p.rest = undefined; // the strings go with the entry
     return p.offset === undefined
       ? { timeUnixNano: p.timeUnixNano, stream, message }
       : { timeUnixNano: p.timeUnixNano, stream, message, offset: p.offset };

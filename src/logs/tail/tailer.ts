@@ -111,6 +111,8 @@ interface Reader extends TailedFile {
   gone: boolean;
   /** Inside an over-long line that was already delivered cut: skip to its newline. */
   skipping: boolean;
+  /** Let go (closed): acknowledgements for it are ignored. */
+  closed?: boolean;
 }
 
 const READ_CHUNK = 256 * 1024;
@@ -589,8 +591,8 @@ export class FileTailer {
    * beyond the lines handed out (it is cut there).
    */
   acknowledge(file: TailedFile, offset: number): void {
-    const r = this.readers.find((x) => x === file);
-    if (r) this.ack(r, offset);
+    const r = file as Reader; // handed out by us
+    if (!r.closed) this.ack(r, offset);
   }
 
   private ack(r: Reader, offset: number): void {
@@ -633,6 +635,7 @@ export class FileTailer {
   }
 
   private close(r: Reader): void {
+    r.closed = true;
     try {
       closeSync(r.fd);
     } catch {

@@ -46,7 +46,7 @@ import { Grouper, type MultilineMode } from '../../../logs/multiline/grouper.ts'
 import { NodePods, type PodMeta } from '../../../k8s/node-pods.ts';
 import { FileTailer, type Batch, type TailedFile } from '../../../logs/tail/tailer.ts';
 import type { FileLogConfig } from './config.ts';
-import { FileSends } from './sends.ts';
+import { FileSends, InFlight } from './sends.ts';
 import type { SourcePosition } from '../../../queue/positions.ts';
 
 /**
@@ -148,6 +148,7 @@ export class FileLogReceiver implements Lifecycle {
   private tailer: FileTailer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly files = new Map<TailedFile, FileState>();
+  private readonly inFlight = new InFlight();
   /** This node's pods (annotations, workloads); undefined without Kubernetes or a node name. */
   private pods: NodePods | undefined;
   private readonly multiline: MultilineMode;
@@ -357,6 +358,7 @@ export class FileLogReceiver implements Lifecycle {
       send: (records, positions) => this.send(state, records, positions),
       permanent: (err, n) => this.permanent(err, n),
       onAck: (offset) => this.tailer?.acknowledge(file, offset),
+      inFlight: this.inFlight,
     });
     this.files.set(file, s);
     this.resolvePod(s);
@@ -522,18 +524,10 @@ export class FileLogReceiver implements Lifecycle {
     void s.sends.start(records, ack, positions);
   }
 
-  /** Waits while too many records are in flight. */
+  /** Waits while too many records are in flight (over all files). */
   private async room(): Promise<void> {
-    for (;;) {
-      let total = 0;
-      let oldest: Promise<void> | undefined;
-      for (const f of this.files.values()) {
-        total += f.sends.records;
-        oldest ??= f.sends.oldestPending();
-      }
-      if (total <= MAX_IN_FLIGHT || oldest === undefined) return;
-      await oldest;
-    }
+    while (this.inFlight.records > MAX_IN_FLIGHT && this.inFlight.pending.size > 0)
+      await Promise.race(this.inFlight.pending);
   }
 
   /** Counts a refusal; true when it is permanent (retrying cannot help). */

@@ -30,6 +30,14 @@ export interface SendsOptions {
   /** True when the error is permanent (counted there); false: retry later. */
   permanent: (err: unknown, records: number) => boolean;
   onAck: (offset: number) => void;
+  /** Shared by every file's sends: records not yet accepted, and the sends still pending. */
+  inFlight?: InFlight;
+}
+
+/** What all files have in flight together (the receiver bounds it). */
+export class InFlight {
+  records = 0;
+  readonly pending = new Set<Promise<void>>();
 }
 
 export class FileSends {
@@ -50,7 +58,8 @@ export class FileSends {
     const e: Send = { records, positions, ack, state: 'pending', settled: Promise.resolve() };
     this.entries.push(e);
     this.records += records.length;
-    e.settled = this.attempt(e);
+    if (this.o.inFlight) this.o.inFlight.records += records.length;
+    e.settled = this.track(this.attempt(e));
     return e.settled;
   }
 
@@ -64,8 +73,19 @@ export class FileSends {
         e.state = this.o.permanent(err, e.records.length) ? 'done' : 'failed';
       }
     }
-    if (e.state === 'done') this.records -= e.records.length;
+    if (e.state === 'done') {
+      this.records -= e.records.length;
+      if (this.o.inFlight) this.o.inFlight.records -= e.records.length;
+    }
     this.settle();
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    const set = this.o.inFlight?.pending;
+    if (!set) return p;
+    set.add(p);
+    void p.then(() => set.delete(p));
+    return p;
   }
 
   private settle(): void {
@@ -79,7 +99,7 @@ export class FileSends {
     for (const e of this.entries) {
       if (e.state !== 'failed') continue;
       e.state = 'pending';
-      e.settled = this.attempt(e);
+      e.settled = this.track(this.attempt(e));
       await e.settled;
       if ((e.state as Send['state']) === 'failed') return false;
     }
@@ -93,10 +113,5 @@ export class FileSends {
   /** Settles when every send in flight now has settled. */
   async idle(): Promise<void> {
     await Promise.all(this.entries.map((e) => e.settled));
-  }
-
-  /** The oldest send still in flight, if any. */
-  oldestPending(): Promise<void> | undefined {
-    return this.entries.find((e) => e.state === 'pending')?.settled;
   }
 }
