@@ -120,6 +120,25 @@ export class ComponentTelemetry {
   enqueueFailed(signal: Signal, n: number): void {
     this.inc('enqueue_failed_items', 'Items refused because the sending queue was full.', signal, n);
   }
+  /** A counter (`…_total`) whose cumulative value is read at scrape time; it only goes up. */
+  observeCounter(name: string, help: string, read: () => number): void {
+    const labels: Record<string, string> = { [this.kind]: this.id };
+    const c = this.metrics.counter(`${this.kind}_${name}`, help, Object.keys(labels));
+    let last = 0;
+    this.metrics.beforeCollect(() => {
+      const now = read();
+      if (now > last) c.inc(labels, now - last);
+      last = Math.max(last, now);
+    });
+  }
+  /** A gauge with one series per `label` value, all read at scrape time (series that went are dropped). */
+  observeEach(name: string, help: string, label: string, read: () => Iterable<[string, number]>): void {
+    const g = this.metrics.gauge(`${this.kind}_${name}`, help, [this.kind, label]);
+    this.metrics.beforeCollect(() => {
+      g.reset();
+      for (const [value, n] of read()) g.set({ [this.kind]: this.id, [label]: value }, n);
+    });
+  }
   /** A gauge read at scrape time. */
   observe(name: string, help: string, read: () => number, extra?: Record<string, string>): void {
     const labels: Record<string, string> = { [this.kind]: this.id, ...extra };

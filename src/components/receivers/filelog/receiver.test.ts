@@ -21,12 +21,13 @@ let n = 0;
 
 const UID = '0b3c1d2e-aaaa-bbbb-cccc-123456789abc';
 
+let metrics = new SelfMetrics({ processMetrics: false });
 function settings(root: string, dataDir: string): CreateSettings {
   return {
     id: { type: 'filelog', name: '', key: 'filelog' },
     kind: 'receiver',
     logger: createLogger({ level: 'silent' }),
-    telemetry: new SelfMetrics({ processMetrics: false }).forComponent('receiver', 'filelog'),
+    telemetry: metrics.forComponent('receiver', 'filelog'),
     dataDir,
     hostRootPath: root,
   };
@@ -238,5 +239,22 @@ describe('filelog receiver', () => {
     ]);
     assert.deepEqual(await run({}), ['2023-06-22 first\n\tcontinued', 'no date here', '2023-06-22 second']);
     assert.throws(() => configSchema.parse({ multiline: { line_start_pattern: '(' } }), /regular expression/);
+  });
+
+  test('own metrics: lines and bytes read as counters, lag per file', async () => {
+    metrics = new SelfMetrics({ processMetrics: false });
+    const s = setup({ poll_interval: '1h' });
+    const f = podLog(s.root, 'a', 'p', 'c');
+    const line = '2023-06-22T10:27:25Z stdout F hello\n';
+    writeFileSync(f, line.repeat(3));
+    const r = s.make();
+    await r.start(host());
+    await r.pollOnce();
+    const text = await metrics.exposition();
+    assert.match(text, /watchingcat_receiver_filelog_read_lines_total\{receiver="filelog"\} 3/);
+    assert.match(text, new RegExp(`watchingcat_receiver_filelog_read_bytes_total\\{receiver="filelog"\\} ${line.length * 3}`));
+    assert.match(text, /# TYPE watchingcat_receiver_filelog_read_lines_total counter/);
+    assert.match(text, /watchingcat_receiver_filelog_lag_bytes\{receiver="filelog",file="[^"]*0\.log"\} 0/);
+    await r.shutdown();
   });
 });

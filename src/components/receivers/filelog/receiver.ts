@@ -221,23 +221,25 @@ export class FileLogReceiver implements Lifecycle {
     const t = this.settings.telemetry;
     const stats = this.tailer.stats;
     t.observe('filelog_files_open', 'Files the filelog receiver holds open.', () => stats.filesOpen);
-    t.observe('filelog_read_bytes', 'Bytes read from log files (cumulative).', () => stats.bytesRead);
-    t.observe('filelog_read_lines', 'Lines read from log files (cumulative).', () => stats.linesRead);
-    t.observe(
-      'filelog_truncated_lines',
-      'Lines cut at max_log_size (cumulative).',
-      () => stats.linesTruncated,
-    );
-    t.observe(
+    t.observeCounter('filelog_read_bytes', 'Bytes read from log files.', () => stats.bytesRead);
+    t.observeCounter('filelog_read_lines', 'Lines read from log files.', () => stats.linesRead);
+    t.observeCounter('filelog_truncated_lines', 'Lines cut at max_log_size.', () => stats.linesTruncated);
+    t.observeCounter(
       'filelog_parse_errors',
-      'Lines that were not CRI or Docker in a file that was (cumulative).',
+      'Lines that were not CRI or Docker in a file that was.',
       () => this.parseErrors,
     );
-    t.observe('filelog_lag_bytes', 'Bytes written to open log files and not yet read.', () => {
-      let sum = 0;
-      for (const v of stats.lagBytes.values()) sum += v;
-      return sum;
-    });
+    t.observeCounter(
+      'filelog_resumed_bytes',
+      'Bytes not read again after a restart because the export queue held their lines.',
+      () => stats.resumedBytes,
+    );
+    t.observeEach(
+      'filelog_lag_bytes',
+      'Bytes written to an open log file and not yet read, per file.',
+      'file',
+      () => stats.lagBytes,
+    );
     this.settings.logger.info(
       { include: c.include, root_path: this.root, checkpoints: checkpointDir },
       'filelog: tailing',
