@@ -252,7 +252,10 @@ describe('filelog receiver', () => {
     await r.pollOnce();
     const text = await metrics.exposition();
     assert.match(text, /watchingcat_receiver_filelog_read_lines_total\{receiver="filelog"\} 3/);
-    assert.match(text, new RegExp(`watchingcat_receiver_filelog_read_bytes_total\\{receiver="filelog"\\} ${line.length * 3}`));
+    assert.match(
+      text,
+      new RegExp(`watchingcat_receiver_filelog_read_bytes_total\\{receiver="filelog"\\} ${line.length * 3}`),
+    );
     assert.match(text, /# TYPE watchingcat_receiver_filelog_read_lines_total counter/);
     assert.match(text, /watchingcat_receiver_filelog_lag_bytes\{receiver="filelog",file="[^"]*0\.log"\} 0/);
     await r.shutdown();
