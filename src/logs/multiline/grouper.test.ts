@@ -36,7 +36,7 @@ function group(writes: string[][], o?: Partial<GrouperOptions>): { entries: Entr
 }
 
 describe('multi-line grouping (auto)', () => {
-  for (const name of ['java.log', 'python.log', 'go.log', 'node.log', 'dotnet.log']) {
+  for (const name of ['java.txt', 'python.txt', 'go.txt', 'node.txt', 'dotnet.txt']) {
     test(`${name}: each stack trace is one entry with its message; other lines stay apart`, () => {
       const writes = fixture(name);
       const { entries } = group(writes);
@@ -133,8 +133,8 @@ describe('multi-line grouping (auto)', () => {
 
 describe('multi-line grouping (off and patterns)', () => {
   test('off: every line is its own entry, at once', () => {
-    const { entries } = group(fixture('java.log'), { mode: 'off' });
-    assert.equal(entries.length, fixture('java.log').flat().length);
+    const { entries } = group(fixture('java.txt'), { mode: 'off' });
+    assert.equal(entries.length, fixture('java.txt').flat().length);
   });
 
   test('line_start_pattern: a matching line starts an entry, the others continue it', () => {
@@ -158,7 +158,7 @@ describe('multi-line grouping (off and patterns)', () => {
 
 test('fuzz: random and mutated lines — never throws, every line kept once and in order', () => {
   const rnd = prng(7);
-  const pool = ['java.log', 'python.log', 'go.log', 'node.log', 'dotnet.log'].flatMap((f) =>
+  const pool = ['java.txt', 'python.txt', 'go.txt', 'node.txt', 'dotnet.txt'].flatMap((f) =>
     fixture(f).flat(),
   );
   const alphabet = ' \t{}:.()[]aZ0_-\n\r\u00e9\ufffd';
