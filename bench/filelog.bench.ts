@@ -22,26 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/components/receivers/filelog/config.ts';
 import { FileLogReceiver } from '../src/components/receivers/filelog/receiver.ts';
+import { plainHost, receiverSettings } from '../src/components/receivers/filelog/testing/harness.ts';
 import { FileTailer } from '../src/logs/tail/tailer.ts';
+import { prng } from '../src/queue/testdata/prng.ts';
 import type { LogsData } from '../src/model/logs.ts';
-import type { CreateSettings, Host } from '../src/pipeline/component.ts';
-import { ExpositionRegistry } from '../src/telemetry/exposition.ts';
-import { createLogger } from '../src/telemetry/logger.ts';
-import { SelfMetrics } from '../src/telemetry/self-metrics.ts';
 
 const TOTAL = Number(process.env['WC_BENCH_LOG_MB'] ?? 256) * 1024 * 1024;
 const ROUNDS = Number(process.env['WC_BENCH_ROUNDS'] ?? 3);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS =
   'request handled user order cart payment cache miss hit upstream latency retry queue worker shard commit lease token session'.split(
@@ -50,7 +37,7 @@ const WORDS =
 
 /** `bytes` of CRI lines (~200 bytes each); returns the text and its line count. */
 function criText(bytes: number, seed: number): { text: string; lines: number } {
-  const r = rng(seed);
+  const r = prng(seed);
   const parts: string[] = [];
   let size = 0;
   let lines = 0;
@@ -130,23 +117,6 @@ function payloads(files: number): { texts: string[]; bytes: number; lines: numbe
   return { texts, bytes, lines };
 }
 
-function settings(root: string, dataDir: string): CreateSettings {
-  return {
-    id: { type: 'filelog', name: '', key: 'filelog' },
-    kind: 'receiver',
-    logger: createLogger({ level: 'silent' }),
-    telemetry: new SelfMetrics({ processMetrics: false }).forComponent('receiver', 'filelog'),
-    dataDir,
-    hostRootPath: root,
-  };
-}
-
-const host: Host = {
-  getExtension: () => undefined,
-  isReady: () => true,
-  exposition: new ExpositionRegistry(),
-};
-
 interface Run {
   wallS: number;
   cpuS: number;
@@ -181,7 +151,7 @@ async function timed(go: Promise<void>, fn: () => Promise<number>): Promise<Run>
 async function receiverRun(root: string, ready: () => Promise<void>): Promise<Run> {
   let records = 0;
   const r = new FileLogReceiver(
-    settings(root, join(root, 'data')),
+    receiverSettings(root, join(root, 'data')),
     configSchema.parse({ poll_interval: '1h', max_concurrent_files: 2048 }),
     {
       async consume(d: LogsData) {
@@ -189,7 +159,7 @@ async function receiverRun(root: string, ready: () => Promise<void>): Promise<Ru
       },
     },
   );
-  await r.start(host);
+  await r.start(plainHost());
   await r.pollOnce(); // opens every file at its end
   await ready(); // a first line in every file: the per-file state exists, as in an agent that runs
   await r.pollOnce();

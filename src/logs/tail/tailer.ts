@@ -289,21 +289,7 @@ export class FileTailer {
     const known = fingerprint.length > 0 ? this.claim(fingerprint) : undefined;
     if (known) offset = known.offset;
     else if (this.firstPoll && !this.hadCheckpoints && this.o.startAt === 'end') offset = fstatSync(fd).size;
-    const r: Reader = {
-      path,
-      fd,
-      ino,
-      fingerprint,
-      offset,
-      acked: offset,
-      handed: offset,
-      gone: false,
-      skipping: false,
-    };
-    this.resumeAt(r);
-    this.readers.push(r);
-    this.stats.filesOpen++;
-    return r;
+    return this.follow({ path, fd, ino, fingerprint, offset, gone: false });
   }
 
   private claim(fingerprint: Buffer): Checkpoint | undefined {
@@ -359,20 +345,7 @@ export class FileTailer {
       return false;
     }
     this.unclaimed.splice(this.unclaimed.indexOf(c), 1);
-    const r: Reader = {
-      path,
-      fd,
-      ino: fstatSync(fd).ino,
-      fingerprint: fp,
-      offset: c.offset,
-      acked: c.offset,
-      handed: c.offset,
-      gone: true,
-      skipping: false,
-    };
-    this.resumeAt(r);
-    this.readers.push(r);
-    this.stats.filesOpen++;
+    this.follow({ path, fd, ino: fstatSync(fd).ino, fingerprint: fp, offset: c.offset, gone: true });
     return true;
   }
 
@@ -425,22 +398,18 @@ export class FileTailer {
         continue;
       }
       const offset = this.claim(fingerprint)?.offset ?? 0;
-      const r: Reader = {
-        path: join(dir, n),
-        fd,
-        ino: st.ino,
-        fingerprint,
-        offset,
-        acked: offset,
-        handed: offset,
-        gone: true,
-        skipping: false,
-      };
-      this.resumeAt(r);
-      this.readers.push(r);
-      this.stats.filesOpen++;
+      this.follow({ path: join(dir, n), fd, ino: st.ino, fingerprint, offset, gone: true });
       held.add(st.ino);
     }
+  }
+
+  /** Starts following an open file from `offset` (or past it: resumeAt). */
+  private follow(f: Pick<Reader, 'path' | 'fd' | 'ino' | 'fingerprint' | 'offset' | 'gone'>): Reader {
+    const r: Reader = { ...f, acked: f.offset, handed: f.offset, skipping: false };
+    this.resumeAt(r);
+    this.readers.push(r);
+    this.stats.filesOpen++;
+    return r;
   }
 
   /** Moves a reader past what the consumer says is stored already (options.resume). */

@@ -16,12 +16,9 @@ import {
 } from '../../../k8s/testdata/sim-env.ts';
 import type { KubeObject } from '../../../k8s/types.ts';
 import type { LogRecord, LogsData } from '../../../model/logs.ts';
-import type { Host } from '../../../pipeline/component.ts';
-import { ExpositionRegistry } from '../../../telemetry/exposition.ts';
-import { createLogger } from '../../../telemetry/logger.ts';
-import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
 import { configSchema } from './config.ts';
 import { FileLogReceiver, multilineAnnotation } from './receiver.ts';
+import { plainHost, receiverSettings } from './testing/harness.ts';
 
 let sim: SimEnv;
 const root = mkdtempSync(join(tmpdir(), 'wc-filelog-pods-'));
@@ -89,22 +86,12 @@ test('annotations opt out and override multi-line; records carry the node and th
   const got: { resource: Record<string, string>; record: LogRecord }[] = [];
   const connection = plainConnection(sim.server.url);
   const client = createKubeClient(connection);
-  const host: Host = {
-    getExtension: () => undefined,
-    isReady: () => true,
-    exposition: new ExpositionRegistry(),
+  const host = plainHost({
     kubernetes: async () => ({ connection, client, clusterName: undefined, nodeName: undefined }),
-  };
+  });
   process.env.WC_TEST_NODE = 'node-7';
   const r = new FileLogReceiver(
-    {
-      id: { type: 'filelog', name: '', key: 'filelog' },
-      kind: 'receiver',
-      logger: createLogger({ level: 'silent' }),
-      telemetry: new SelfMetrics({ processMetrics: false }).forComponent('receiver', 'filelog'),
-      dataDir: join(root, 'data'),
-      hostRootPath: root,
-    },
+    receiverSettings(root, join(root, 'data')),
     configSchema.parse({ start_at: 'beginning', pod_metadata: { node_from_env_var: 'WC_TEST_NODE' } }),
     {
       async consume(d: LogsData) {

@@ -9,11 +9,10 @@ import type { CreateSettings, Host } from '../../../pipeline/component.ts';
 import type { LogRecord, LogsData } from '../../../model/logs.ts';
 import { RetryableError } from '../../../pipeline/errors.ts';
 import { formatCriLines, rfc3339Nano } from '../../../sim/node/pod-logs.ts';
-import { ExpositionRegistry } from '../../../telemetry/exposition.ts';
-import { createLogger } from '../../../telemetry/logger.ts';
 import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
 import { configSchema } from './config.ts';
 import { FileLogReceiver } from './receiver.ts';
+import { plainHost, receiverSettings } from './testing/harness.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wc-filelog-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,21 +21,8 @@ let n = 0;
 const UID = '0b3c1d2e-aaaa-bbbb-cccc-123456789abc';
 
 let metrics = new SelfMetrics({ processMetrics: false });
-function settings(root: string, dataDir: string): CreateSettings {
-  return {
-    id: { type: 'filelog', name: '', key: 'filelog' },
-    kind: 'receiver',
-    logger: createLogger({ level: 'silent' }),
-    telemetry: metrics.forComponent('receiver', 'filelog'),
-    dataDir,
-    hostRootPath: root,
-  };
-}
-const host = (): Host => ({
-  getExtension: () => undefined,
-  isReady: () => true,
-  exposition: new ExpositionRegistry(),
-});
+const settings = (root: string, dataDir: string): CreateSettings => receiverSettings(root, dataDir, metrics);
+const host = (): Host => plainHost();
 
 function podLog(root: string, ns: string, pod: string, container: string): string {
   const d = join(root, 'var', 'log', 'pods', `${ns}_${pod}_${UID}`, container);

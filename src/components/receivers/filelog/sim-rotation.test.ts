@@ -15,11 +15,9 @@ import {
   formatCriLines,
   rfc3339Nano,
 } from '../../../sim/node/pod-logs.ts';
-import { ExpositionRegistry } from '../../../telemetry/exposition.ts';
-import { createLogger } from '../../../telemetry/logger.ts';
-import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
 import { configSchema } from './config.ts';
 import { FileLogReceiver } from './receiver.ts';
+import { plainHost, receiverSettings } from './testing/harness.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wc-filelog-simrot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -33,14 +31,7 @@ test('the simulator’s rotating pod log (P/F pieces, rename, gzip, deletion): e
   w.open();
   const got: string[] = [];
   const r = new FileLogReceiver(
-    {
-      id: { type: 'filelog', name: '', key: 'filelog' },
-      kind: 'receiver',
-      logger: createLogger({ level: 'silent' }),
-      telemetry: new SelfMetrics({ processMetrics: false }).forComponent('receiver', 'filelog'),
-      dataDir: join(root, 'data'),
-      hostRootPath: root,
-    },
+    receiverSettings(root, join(root, 'data')),
     configSchema.parse({ start_at: 'beginning', poll_interval: '1s', multiline: { auto: false } }),
     {
       async consume(d: LogsData) {
@@ -50,7 +41,7 @@ test('the simulator’s rotating pod log (P/F pieces, rename, gzip, deletion): e
       },
     },
   );
-  await r.start({ getExtension: () => undefined, isReady: () => true, exposition: new ExpositionRegistry() });
+  await r.start(plainHost());
   const written: string[] = [];
   let n = 0;
   for (let round = 0; round < 20; round++) {
