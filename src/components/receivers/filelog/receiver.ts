@@ -327,8 +327,8 @@ export class FileLogReceiver implements Lifecycle {
   }
 
   private state(file: TailedFile): FileState {
-    let s = this.files.get(file);
-    if (s) return s;
+    const known = this.files.get(file);
+    if (known) return known;
     const path = file.path;
     const rel = this.root === '/' ? path : path.slice(this.root.replace(/\/$/, '').length);
     const id = podLogIdentity(rel);
@@ -336,7 +336,7 @@ export class FileLogReceiver implements Lifecycle {
     if (this.config.include_file_name)
       fileAttributes.push(str('log.file.name', rel.slice(rel.lastIndexOf('/') + 1)));
     if (this.config.include_file_path) fileAttributes.push(str('log.file.path', rel));
-    s = {
+    const s: FileState = {
       format: undefined,
       recombiner: new Recombiner(this.config.max_log_size),
       grouper: new Grouper({
@@ -349,19 +349,17 @@ export class FileLogReceiver implements Lifecycle {
       skip: id !== undefined && this.excluded(id),
       pod: id,
       meta: undefined,
-      sends: undefined as unknown as FileSends,
+      sends: new FileSends({
+        send: (records, positions) => this.send(s, records, positions),
+        permanent: (err, n) => this.permanent(err, n),
+        onAck: (offset) => this.tailer?.acknowledge(file, offset),
+        inFlight: this.inFlight,
+      }),
       lastLineAt: Date.now(),
       readTo: 0,
       key: positionKey(this.settings.id.key, file),
       sentTo: undefined,
     };
-    const state = s;
-    s.sends = new FileSends({
-      send: (records, positions) => this.send(state, records, positions),
-      permanent: (err, n) => this.permanent(err, n),
-      onAck: (offset) => this.tailer?.acknowledge(file, offset),
-      inFlight: this.inFlight,
-    });
     this.files.set(file, s);
     this.resolvePod(s);
     return s;
@@ -453,13 +451,13 @@ export class FileLogReceiver implements Lifecycle {
     return this.record(s, s.format === 'raw' ? { timeUnixNano: e.timeUnixNano, message: e.message } : e, now);
   }
 
-  /** Records for the batch's lines[from..]: parsed, recombined, grouped. */
-  private records(s: FileState, b: Batch, from: number): LogRecord[] {
+  /** Records for the batch's lines: parsed, recombined, grouped. */
+  private records(s: FileState, b: Batch): LogRecord[] {
     const now = BigInt(Date.now()) * 1_000_000n;
     const out: LogRecord[] = [];
     const entries: Entry[] = [];
     const { lines, lineEnds } = b;
-    for (let i = from; i < lines.length; i++) {
+    for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       const offset = i === 0 ? b.startOffset : lineEnds[i - 1]!;
       if (s.format === undefined) {
@@ -504,7 +502,7 @@ export class FileLogReceiver implements Lifecycle {
     if (s.sends.hasFailed && !(await s.sends.retryFailed()))
       throw new Error('filelog: the pipeline refuses this file’s earlier records; retrying');
     s.sentTo ??= b.startOffset;
-    const records = this.records(s, b, 0);
+    const records = this.records(s, b);
     s.readTo = b.endOffset;
     this.startSend(s, records);
     await this.room();
