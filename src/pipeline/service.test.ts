@@ -15,12 +15,14 @@ import type { AnyFactory, Consumers, ConsumeContext, Consumer, Host } from './co
 import { RetryableError } from './errors.ts';
 import { Registry } from './registry.ts';
 import { Service } from './service.ts';
+import { PositionSet } from '../queue/positions.ts';
 
 // A tiny world of fake components that record what happens to them.
 function world() {
   const events: string[] = [];
   const received: Record<string, SignalData[]> = {};
   const receivers: Record<string, Consumers> = {};
+  const hosts: Record<string, Host> = {};
   let failStart = '';
   let rejectWith: Error | undefined;
   const lifecycle = (name: string) => ({
@@ -40,7 +42,14 @@ function world() {
       configSchema: section({}),
       create(s, _c, next) {
         receivers[s.id.key] = next;
-        return lifecycle(`receiver/${s.id.key}`);
+        const l = lifecycle(`receiver/${s.id.key}`);
+        return {
+          ...l,
+          async start(host: Host) {
+            hosts[s.id.key] = host;
+            await l.start(host);
+          },
+        };
       },
     },
     {
@@ -69,18 +78,22 @@ function world() {
       kind: 'exporter',
       type: 'rec',
       signals: ['traces', 'logs'],
-      configSchema: section({}),
-      create(s) {
+      // positions: keeps the source positions it is given, as a persistent queue does.
+      configSchema: section({ positions: z.boolean().default(false) }),
+      create(s, c: { positions: boolean }) {
+        const stored = c.positions ? new PositionSet() : undefined;
         return {
           ...lifecycle(`exporter/${s.id.key}`),
           consumer(signal: Signal) {
             return {
-              async consume(data: SignalData) {
+              async consume(data: SignalData, ctx: ConsumeContext) {
                 if (rejectWith) throw rejectWith;
                 (received[`${s.id.key}:${signal}`] ??= []).push(data);
+                stored?.addAll(ctx.positions);
               },
             };
           },
+          storedPositions: () => stored,
         };
       },
     },
@@ -95,6 +108,7 @@ function world() {
     events,
     received,
     receivers,
+    hosts,
     registry: new Registry(factories),
     failStartOf: (n: string) => (failStart = n),
     rejectWith: (e: Error | undefined) => (rejectWith = e),
@@ -248,5 +262,41 @@ test('own metrics and the metrics endpoint are served', async () => {
     assert.match(await ks.text(), /nothing serves \/metrics\/kubestate/);
   } finally {
     await svc.shutdown();
+  }
+});
+
+test('storedPositions: what every exporter downstream of the receiver stored; none when one keeps none', async () => {
+  for (const [exporters, expected] of [
+    [{ rec: { positions: true }, 'rec/2': { positions: true } }, 60],
+    [{ rec: { positions: true }, 'rec/2': {} }, undefined],
+  ] as const) {
+    const w = world();
+    const cfg = resolveConfig(
+      {
+        ...config({
+          traces: { receivers: ['fake'], exporters: ['rec'] },
+          logs: { receivers: ['fake', 'fake/2'], exporters: ['rec/2'] },
+        }),
+        exporters,
+      },
+      w.registry,
+    );
+    const svc = new Service(cfg, {
+      logger: silentLogger(),
+      metrics: new SelfMetrics({ processMetrics: false }),
+    });
+    await svc.start();
+    try {
+      await w.receivers.fake!.traces!.consume(traces(), { positions: [{ key: 'f', from: 0, to: 100 }] });
+      await w.receivers.fake!.logs!.consume(
+        { resourceLogs: [] },
+        { positions: [{ key: 'f', from: 0, to: 60 }] },
+      );
+      const host = w.hosts.fake!;
+      const stored = host.storedPositions?.({ type: 'fake', name: '', key: 'fake' });
+      assert.equal(stored?.reach('f', 0), expected);
+    } finally {
+      await svc.shutdown();
+    }
   }
 });

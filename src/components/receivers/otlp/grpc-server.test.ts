@@ -290,3 +290,26 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+test('gRPC: a request sent again with the same idempotency-key metadata is answered OK and not taken twice', async () => {
+  const h = await startReceiver({ protocols: { grpc: {} } });
+  const client = new RawGrpcClient(h.grpcTarget);
+  try {
+    const body = await sdkRequest('traces', 'proto');
+    for (const key of ['"k-1"', '"k-1"', '"k-2"']) {
+      const r = await client.call(EXPORT_PATHS.traces, body, { 'idempotency-key': key });
+      assert.equal(r.error, undefined, r.error?.message);
+    }
+    assert.equal(h.recorder.of('traces').length, 2);
+    assert.equal(
+      await counterValue(h.metrics, 'watchingcat_receiver_repeated_requests_total', {
+        signal: 'traces',
+        transport: 'grpc',
+      }),
+      1,
+    );
+  } finally {
+    client.close();
+    await h.stop();
+  }
+});
