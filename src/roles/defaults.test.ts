@@ -30,6 +30,8 @@ describe('role defaults', () => {
     const p = (config.service as Obj).pipelines as Record<string, { receivers: string[] }>;
     assert.deepEqual(p.traces!.receivers, ['otlp']);
     assert.deepEqual(p.logs!.receivers, ['otlp', 'filelog']);
+    // The node's pods (annotations, workload names) are looked up for its container logs.
+    assert.deepEqual(r.filelog, { pod_metadata: { node_name: 'node-7' } });
     assert.ok(!notes.some((n) => n.includes('container metrics')));
   });
 

@@ -92,7 +92,8 @@ export function defaultConfig(
     Object.assign(metricReceivers, agentMetricReceivers(flags, env, notes));
     // The node's container logs (/var/log/pods under --root-path): nothing to read elsewhere,
     // and a glob that matches nothing costs a directory lookup per poll.
-    logReceivers.filelog = {};
+    const node = nodeNameOf(flags, env);
+    logReceivers.filelog = node ? { pod_metadata: { node_name: node } } : {};
   }
   // The storage exporter batches itself (group commit after the data is in its block, so an
   // acknowledgement waits for one insert, not for a batch timeout and then an insert); the roles

@@ -80,10 +80,12 @@ export const configSchema = section({
    * This node's pods from the API server (a watch of spec.nodeName=<node>): the annotations
    * watchingcat.io/logs[.<container>]: "false" (opt-out) and watchingcat.io/multiline[.<container>]:
    * auto | off | start:<regex> | end:<regex>, and the node and workload names as resource
-   * attributes. Needs the node's name in the environment (the downward API's spec.nodeName).
+   * attributes. Needs the node's name: node_name, else the variable node_from_env_var names
+   * (the downward API's spec.nodeName). The agent's defaults set node_name from --node-name.
    */
   pod_metadata: section({
     enabled: z.boolean().default(true),
+    node_name: z.string().min(1).optional(),
     node_from_env_var: z.string().min(1).default('K8S_NODE_NAME'),
   }),
   namespaces: nameFilter(),

@@ -252,7 +252,7 @@ export class FileLogReceiver implements Lifecycle {
   private async startPodMetadata(host: Host): Promise<void> {
     const pm = this.config.pod_metadata;
     if (!pm.enabled) return;
-    const node = process.env[pm.node_from_env_var] || undefined;
+    const node = pm.node_name ?? (process.env[pm.node_from_env_var] || undefined);
     const log = this.settings.logger;
     if (!node) {
       log.info(
