@@ -17,7 +17,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, startRole, type Running } from './helpers/process.ts';
+import { startAgent, until, type Running } from './helpers/process.ts';
 import { OtlpSink } from './helpers/sink.ts';
 
 const N = Number(process.env.WC_EXACTLY_ONCE_LINES ?? 200_000);
@@ -30,14 +30,6 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 test(
   `${N} lines, rotation every 10 MiB, two kill -9s: each line arrives exactly once`,
@@ -76,19 +68,7 @@ service:
       exporters: [otlphttp]
 `,
     );
-    const run = async (): Promise<Running> =>
-      startRole(
-        [
-          'agent',
-          '--config',
-          config,
-          '--data-dir',
-          join(dir, 'data'),
-          '--metrics-address',
-          `127.0.0.1:${await freePort()}`,
-        ],
-        { healthPort: await freePort() },
-      );
+    const run = (): Promise<Running> => startAgent(config, join(dir, 'data'));
 
     // ~190-byte CRI lines; the body is "line <i> <padding>".
     const pad = 'x'.repeat(120);

@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, startRole } from './helpers/process.ts';
+import { startAgent, until } from './helpers/process.ts';
 import { OtlpSink } from './helpers/sink.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-filelog-e2e-'));
@@ -15,14 +15,6 @@ after(async () => {
   await sink.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('CRI lines from a pod log anywhere on disk reach the destination once, across a restart', async () => {
   await sink.start();
@@ -58,21 +50,7 @@ service:
       exporters: [otlphttp]
 `,
   );
-  const run = async () =>
-    startRole(
-      [
-        'agent',
-        '--config',
-        config,
-        '--data-dir',
-        join(dir, 'data'),
-        '--metrics-address',
-        `127.0.0.1:${await freePort()}`,
-      ],
-      {
-        healthPort: await freePort(),
-      },
-    );
+  const run = () => startAgent(config, join(dir, 'data'));
   let agent = await run();
   try {
     await until('the first three lines', () => sink.logBodies().length >= 3);

@@ -199,11 +199,7 @@ export class PersistentQueue implements SendQueue {
       // no acks yet
     }
     try {
-      this.stored.addAll(
-        PositionSet.fromJSON(JSON.parse(readFileSync(join(this.directory, 'positions.json'), 'utf8')))
-          .toJSON()
-          .flatMap((e) => e.intervals.map(([from, to]) => ({ key: e.key, from, to }))),
-      );
+      this.stored.readJSON(JSON.parse(readFileSync(join(this.directory, 'positions.json'), 'utf8')));
     } catch {
       // none yet, or unreadable: sources re-read more (duplicates), never less
     }

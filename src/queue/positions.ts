@@ -92,18 +92,22 @@ export class PositionSet {
     return [...this.byKey].map(([key, intervals]) => ({ key, intervals }));
   }
 
-  /** Parses toJSON()'s output; anything malformed is skipped (a garbled file costs re-reading, never a crash). */
-  static fromJSON(v: unknown): PositionSet {
-    const out = new PositionSet();
-    if (!Array.isArray(v)) return out;
+  /** Adds what toJSON() wrote; anything malformed is skipped (a garbled file costs re-reading, never a crash). */
+  readJSON(v: unknown): void {
+    if (!Array.isArray(v)) return;
     for (const e of v) {
       if (e === null || typeof e !== 'object') continue;
       const { key, intervals } = e as { key?: unknown; intervals?: unknown };
       if (typeof key !== 'string' || !Array.isArray(intervals)) continue;
       for (const iv of intervals)
         if (Array.isArray(iv) && typeof iv[0] === 'number' && typeof iv[1] === 'number')
-          out.add({ key, from: iv[0], to: iv[1] });
+          this.add({ key, from: iv[0], to: iv[1] });
     }
+  }
+
+  static fromJSON(v: unknown): PositionSet {
+    const out = new PositionSet();
+    out.readJSON(v);
     return out;
   }
 }

@@ -112,3 +112,28 @@ export function rssOf(pid: number, readFile: (p: string) => string): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFile(`/proc/${pid}/status`));
   return m ? Number(m[1]) * 1024 : 0;
 }
+
+/** Polls `ok` every 50 ms until it holds; throws naming `what` after `ms`. */
+export async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** `watchingcat agent --config FILE --data-dir DIR` on free loopback ports, once healthy. */
+export async function startAgent(config: string, dataDir: string): Promise<Running> {
+  return startRole(
+    [
+      'agent',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--metrics-address',
+      `127.0.0.1:${await freePort()}`,
+    ],
+    { healthPort: await freePort() },
+  );
+}

@@ -12,6 +12,7 @@
 // - Offsets: a piece pushed with its file offset gives its entry that offset (the first piece's);
 //   pendingOffset is the earliest offset still pending (what a checkpoint must not pass).
 import type { CriLine, Stream } from './cri.ts';
+import { earliestOffset, pendingLength, type PerStream } from './per-stream.ts';
 
 export interface Entry {
   timeUnixNano: bigint;
@@ -35,7 +36,7 @@ export class Recombiner {
   /** Entries cut at maxBytes. */
   truncated = 0;
   private readonly maxBytes: number;
-  private readonly pending: Record<Stream, Pending | undefined> = { stdout: undefined, stderr: undefined };
+  private readonly pending: PerStream<Pending> = { stdout: undefined, stderr: undefined };
 
   constructor(maxBytes = DEFAULT_MAX_ENTRY_BYTES) {
     this.maxBytes = Math.max(1, maxBytes);
@@ -82,14 +83,12 @@ export class Recombiner {
 
   /** The earliest file offset of a pending piece (undefined: nothing pending, or no offsets). */
   get pendingOffset(): number | undefined {
-    const a = this.pending.stdout?.offset;
-    const b = this.pending.stderr?.offset;
-    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    return earliestOffset(this.pending);
   }
 
   /** Characters waiting for the rest of their line. */
   get pendingBytes(): number {
-    return (this.pending.stdout?.length ?? 0) + (this.pending.stderr?.length ?? 0);
+    return pendingLength(this.pending);
   }
 
   private take(stream: Stream): Entry {

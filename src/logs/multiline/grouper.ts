@@ -23,6 +23,7 @@
 //   pass); lines pushed without offsets do not count.
 import type { Stream } from '../container/cri.ts';
 import { classify, type TraceKind } from './rules.ts';
+import { earliestOffset, pendingLength, type PerStream } from '../container/per-stream.ts';
 
 export interface Line {
   timeUnixNano: bigint;
@@ -78,7 +79,7 @@ export class Grouper {
   /** Entries handed out early because they reached maxBytes or maxLines. */
   splits = 0;
   private readonly o: Required<GrouperOptions>;
-  private readonly pending: Record<Stream, Pending | undefined> = { stdout: undefined, stderr: undefined };
+  private readonly pending: PerStream<Pending> = { stdout: undefined, stderr: undefined };
   /**
    * One Pending per stream, reused: allocated per line, these objects mostly die at once but some
    * wait (the last line of each file until the next poll), and V8 then pretenures the allocation
@@ -177,14 +178,12 @@ export class Grouper {
 
   /** The earliest file offset of a pending line (undefined: none pending, or no offsets). */
   get pendingOffset(): number | undefined {
-    const a = this.pending.stdout?.offset;
-    const b = this.pending.stderr?.offset;
-    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    return earliestOffset(this.pending);
   }
 
   /** Characters pending. */
   get pendingBytes(): number {
-    return (this.pending.stdout?.length ?? 0) + (this.pending.stderr?.length ?? 0);
+    return pendingLength(this.pending);
   }
 
   private take(stream: Stream): Entry {
