@@ -25,6 +25,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     memory_limiter: () => f(import('./processors/memory_limiter/factory.ts')),
     resource: () => f(import('./processors/resource/factory.ts')),
     attributes: () => f(import('./processors/attributes/factory.ts')),
+    k8sattributes: () => f(import('./processors/k8sattributes/factory.ts')),
   },
   exporter: {
     otlp: () => f(import('./exporters/otlp/factory.ts')),
