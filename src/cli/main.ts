@@ -59,7 +59,12 @@ function addRoleFlags(cmd: Command, role: Role, withConfig: boolean): Command {
       '--kubeconfig <file>',
       'Kubernetes credentials (default: in-cluster, $KUBECONFIG, ~/.kube/config)',
     )
-    .option('--cluster-name <name>', 'k8s.cluster.name on everything');
+    .option('--cluster-name <name>', 'k8s.cluster.name on everything')
+    .option('--region <region>', 'cloud.region on everything the agent and cluster pass on')
+    .option(
+      '--environment <name>',
+      'deployment.environment.name on everything the agent and cluster pass on',
+    );
   if (f.nodeName)
     cmd.option(
       '--node-name <name>',

@@ -26,6 +26,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     resource: () => f(import('./processors/resource/factory.ts')),
     attributes: () => f(import('./processors/attributes/factory.ts')),
     k8sattributes: () => f(import('./processors/k8sattributes/factory.ts')),
+    resourcedetection: () => f(import('./processors/resourcedetection/factory.ts')),
   },
   exporter: {
     otlp: () => f(import('./exporters/otlp/factory.ts')),

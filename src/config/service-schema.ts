@@ -46,7 +46,12 @@ export const serviceSchema = section({
   data_dir: z.string().min(1).default(defaultDataDir()),
   kubernetes: section({
     kubeconfig: z.string().optional(),
+    /** k8s.cluster.name on everything the agent and cluster roles pass on (`--cluster-name`). */
     cluster_name: z.string().optional(),
+    /** cloud.region on the same (`--region`; the Helm chart's global.region). */
+    region: z.string().optional(),
+    /** deployment.environment.name on the same (`--environment`; the Helm chart's global.environment). */
+    environment: z.string().optional(),
     node_name: z.string().optional(),
   }).default({}),
   host: section({ root_path: z.string().default('/') }).default({ root_path: '/' }),

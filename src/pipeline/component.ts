@@ -115,6 +115,19 @@ export interface CreateSettings {
    * with it. Undefined means "/".
    */
   hostRootPath?: string;
+  /**
+   * Who this process is (`service.kubernetes`: --cluster-name, --region, --environment,
+   * --node-name), for components that label what passes through (resourcedetection). Absent
+   * in tests that need none.
+   */
+  identity?: ProcessIdentity;
+}
+
+export interface ProcessIdentity {
+  clusterName?: string | undefined;
+  region?: string | undefined;
+  environment?: string | undefined;
+  nodeName?: string | undefined;
 }
 
 interface FactoryBase<C> {

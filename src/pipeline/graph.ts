@@ -15,6 +15,7 @@ import type {
   Extension,
   Lifecycle,
   Processor,
+  ProcessIdentity,
 } from './component.ts';
 import { fanout, type FanoutTarget } from './fanout.ts';
 
@@ -40,6 +41,7 @@ export interface BuildOptions {
   dataDir: string;
   /** service.host.root_path */
   hostRootPath?: string;
+  identity?: ProcessIdentity;
 }
 
 export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
@@ -54,6 +56,7 @@ export function buildGraph(cfg: ResolvedConfig, opts: BuildOptions): Graph {
     telemetry: opts.metrics.forComponent(kind, c.id.key),
     dataDir: opts.dataDir,
     ...(opts.hostRootPath !== undefined ? { hostRootPath: opts.hostRootPath } : {}),
+    ...(opts.identity ? { identity: opts.identity } : {}),
   });
 
   const extensions = new Map<string, Extension>();

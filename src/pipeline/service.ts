@@ -104,6 +104,12 @@ export class Service {
         metrics: this.metrics,
         dataDir: svc.data_dir,
         hostRootPath: svc.host.root_path,
+        identity: {
+          clusterName: svc.kubernetes.cluster_name,
+          region: svc.kubernetes.region,
+          environment: svc.kubernetes.environment,
+          nodeName: svc.kubernetes.node_name,
+        },
       });
       const host = this.host;
       for (const [id, ext] of this.graph.extensions) {

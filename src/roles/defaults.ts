@@ -68,6 +68,22 @@ function agentMetricReceivers(flags: RoleFlags, env: NodeJS.ProcessEnv, notes: s
   return out;
 }
 
+/**
+ * What the forwarding roles add to everything they pass on. The agent: the pod's metadata
+ * (k8sattributes, its own node's pods only — before the batch processor, which loses the
+ * sender's address) and where it runs; on a Kubernetes node the `system` detector is left out,
+ * since the agent's own host name would be put on other pods' data. The cluster (a gateway for
+ * the agents' data): only the cluster's identity — its own node is not where the data came from.
+ */
+function enrichment(role: Role, node: string | undefined): Obj {
+  if (role === 'cluster') return { resourcedetection: { detectors: ['env', 'cluster'] } };
+  if (node === undefined) return { resourcedetection: { detectors: ['env', 'cluster', 'system'] } };
+  return {
+    k8sattributes: { filter: { node } },
+    resourcedetection: { detectors: ['env', 'cluster', 'k8snode'] },
+  };
+}
+
 export interface DefaultConfig {
   config: Obj;
   /** What the user should know about the defaults chosen (said once at start). */
@@ -101,7 +117,7 @@ export function defaultConfig(
   const stores = role === 'backend' || role === 'up';
   const processors: Obj = stores
     ? { memory_limiter: memoryLimiter }
-    : { memory_limiter: memoryLimiter, batch: {} };
+    : { memory_limiter: memoryLimiter, ...enrichment(role, nodeNameOf(flags, env)), batch: {} };
   const extensions: Obj = { health_check: { endpoint: '0.0.0.0:13133' } };
   let exporters: Obj;
   let exporterId: string;

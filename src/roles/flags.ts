@@ -9,6 +9,8 @@ export interface RoleFlags {
   healthAddress?: string;
   kubeconfig?: string;
   clusterName?: string;
+  region?: string;
+  environment?: string;
   nodeName?: string;
   rootPath?: string;
   otlpEndpoint?: string;
@@ -35,6 +37,8 @@ export function applyFlags(raw: Obj, flags: RoleFlags): Obj {
   if (flags.telemetryAddress) obj(obj(service, 'telemetry'), 'metrics').address = flags.telemetryAddress;
   if (flags.kubeconfig) obj(service, 'kubernetes').kubeconfig = flags.kubeconfig;
   if (flags.clusterName) obj(service, 'kubernetes').cluster_name = flags.clusterName;
+  if (flags.region) obj(service, 'kubernetes').region = flags.region;
+  if (flags.environment) obj(service, 'kubernetes').environment = flags.environment;
   if (flags.nodeName) obj(service, 'kubernetes').node_name = flags.nodeName;
   if (flags.rootPath) obj(service, 'host').root_path = flags.rootPath;
   if (flags.clickhouseUrl) {
