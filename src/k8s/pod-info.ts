@@ -2,7 +2,35 @@
 // addresses and its containers. Built from a pod object once per change; immutable afterwards
 // (a change builds a new PodInfo), so caches may key on the object's identity.
 import type { KubeObject, OwnerReference } from './types.ts';
-import { workloadsOf, type Workload } from './node-pods.ts';
+
+export interface Workload {
+  kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | string;
+  name: string;
+}
+
+/**
+ * The workloads owning a pod, outermost last, from its controller reference without further API
+ * calls: ReplicaSet `<deployment>-<pod-template-hash>` → also its Deployment; a Job named
+ * `<cronjob>-<minutes>` (the CronJob controller's naming) → also its CronJob; StatefulSet,
+ * DaemonSet, Job as owned.
+ */
+export function workloadsOf(
+  owners: ReadonlyArray<{ kind?: string; name?: string; controller?: boolean }> | undefined,
+  labels: Readonly<Record<string, string>>,
+): Workload[] {
+  const owner = owners?.find((o) => o.controller) ?? owners?.[0];
+  if (!owner?.kind || !owner.name) return [];
+  const out: Workload[] = [{ kind: owner.kind, name: owner.name }];
+  if (owner.kind === 'ReplicaSet') {
+    const hash = labels['pod-template-hash'];
+    if (hash && owner.name.endsWith(`-${hash}`))
+      out.push({ kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) });
+  } else if (owner.kind === 'Job') {
+    const m = /^(.+)-(\d{8,})$/.exec(owner.name);
+    if (m) out.push({ kind: 'CronJob', name: m[1]! });
+  }
+  return out;
+}
 
 export interface ContainerInstance {
   /** The runtime's id without the `containerd://` / `docker://` / `cri-o://` prefix. */

@@ -172,6 +172,19 @@ test('one table per client and filter, stopped by its last user', async () => {
   assert.equal(one.table.hasSynced(), true);
   await two.release();
   await other.release();
+  // Users with different grace periods: the table keeps the longest.
+  let now = 5_000_000;
+  const short = acquirePodTable({ client, filter: { node: 'node-9' }, keepDeletedMs: 1_000, now: () => now });
+  const long = acquirePodTable({ client, filter: { node: 'node-9' }, keepDeletedMs: 60_000 });
+  await short.table.synced;
+  const p = makePod('graceful', 'node-9', '10.9.0.1');
+  await until('the pod', () => short.table.lookup({ kind: 'uid', uid: p.metadata.uid! }) !== undefined);
+  sim.store.delete(PODS, 'shop', 'graceful');
+  await until('the delete', () => short.table.deletedKept === 1);
+  now += 30_000;
+  assert.equal(long.table.lookup({ kind: 'uid', uid: p.metadata.uid! })?.name, 'graceful');
+  await short.release();
+  await long.release();
   const three = acquirePodTable({ client, filter: { node: 'node-7' } });
   assert.notEqual(three.table, one.table, 'a new table after the last release');
   await three.release();

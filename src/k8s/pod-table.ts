@@ -216,6 +216,11 @@ export class PodTable {
     return p;
   }
 
+  /** Raises the grace period for deleted pods (a table shared by users with different needs keeps the longest). */
+  keepDeletedAtLeast(ms: number): void {
+    if (ms > this.o.keepDeletedMs) this.o.keepDeletedMs = ms;
+  }
+
   private remember(k: string): void {
     if (this.negative.size >= 10_000) this.negative.delete(this.negative.keys().next().value!);
     this.negative.set(k, this.o.now() + this.o.negativeTtlMs);
@@ -374,6 +379,8 @@ export function acquirePodTable(opts: PodTableOptions): PodTableLease {
     entry.table.start();
   }
   entry.users++;
+  // Every user gets at least the grace period it asked for.
+  if (opts.keepDeletedMs !== undefined) entry.table.keepDeletedAtLeast(opts.keepDeletedMs);
   const e = entry;
   const map = byFilter;
   let released = false;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createKubeClient } from '../../../k8s/client.ts';
-import { workloadsOf } from '../../../k8s/node-pods.ts';
+import { workloadsOf } from '../../../k8s/pod-info.ts';
 import {
   PODS,
   plainConnection,
