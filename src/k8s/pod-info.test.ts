@@ -90,3 +90,46 @@ test('image references split into name and tag', () => {
   assert.equal(stripRuntimePrefix('docker://x'), 'x');
   assert.equal(stripRuntimePrefix('x'), 'x');
 });
+
+test('fuzz: podInfo and findContainer take any object the API could send without throwing', () => {
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const values: unknown[] = [
+    ...[undefined, null, '', 'x', 0, -1, 1.5, true, [], {}, [{}], ['a'], { ip: 3 }],
+    [{ kind: 1, name: 2, controller: true }],
+    [{ name: 3, containerID: 4, lastState: { terminated: 5 } }],
+    { 'pod-template-hash': 7 },
+  ];
+  const pick = () => values[Math.floor(rnd() * values.length)];
+  const paths: string[][] = [
+    ['metadata', 'uid'],
+    ['metadata', 'labels'],
+    ['metadata', 'annotations'],
+    ['metadata', 'ownerReferences'],
+    ['metadata', 'deletionTimestamp'],
+    ['spec'],
+    ['spec', 'containers'],
+    ['spec', 'initContainers'],
+    ['spec', 'hostNetwork'],
+    ['status'],
+    ['status', 'podIPs'],
+    ['status', 'podIP'],
+    ['status', 'containerStatuses'],
+    ['status', 'phase'],
+  ];
+  for (let i = 0; i < 20_000; i++) {
+    const o = structuredClone(pod) as unknown as Record<string, Record<string, unknown>>;
+    for (let j = 0; j < 1 + Math.floor(rnd() * 4); j++) {
+      const path = paths[Math.floor(rnd() * paths.length)]!;
+      let at: Record<string, unknown> = o;
+      for (const k of path.slice(0, -1)) {
+        if (typeof at[k] !== 'object' || at[k] === null) at[k] = {};
+        at = at[k] as Record<string, unknown>;
+      }
+      at[path[path.length - 1]!] = pick();
+    }
+    const p = podInfo(o as unknown as KubeObject);
+    findContainer(p, { id: 'containerd://c1', name: 'app' });
+    assert.ok(Array.isArray(p.ips) && Array.isArray(p.containers));
+  }
+});

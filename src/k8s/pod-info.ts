@@ -19,7 +19,8 @@ export function workloadsOf(
   labels: Readonly<Record<string, string>>,
 ): Workload[] {
   const owner = owners?.find((o) => o.controller) ?? owners?.[0];
-  if (!owner?.kind || !owner.name) return [];
+  if (typeof owner?.kind !== 'string' || typeof owner.name !== 'string' || !owner.kind || !owner.name)
+    return [];
   const out: Workload[] = [{ kind: owner.kind, name: owner.name }];
   if (owner.kind === 'ReplicaSet') {
     const hash = labels['pod-template-hash'];
@@ -72,83 +73,90 @@ export interface PodInfo {
   live: boolean;
 }
 
-interface ContainerStatus {
-  name?: string;
-  containerID?: string;
-  imageID?: string;
-  restartCount?: number;
-  lastState?: { terminated?: { containerID?: string } };
-}
-
-interface PodSpecLike {
-  nodeName?: string;
-  hostname?: string;
-  hostNetwork?: boolean;
-  containers?: Array<{ name?: string; image?: string }>;
-  initContainers?: Array<{ name?: string; image?: string }>;
-}
-
-interface PodStatusLike {
-  phase?: string;
-  podIP?: string;
-  podIPs?: Array<{ ip?: string }>;
-  startTime?: string;
-  containerStatuses?: ContainerStatus[];
-  initContainerStatuses?: ContainerStatus[];
-}
-
 /** `containerd://abc…` → `abc…`; an id without a scheme is returned as is. */
 export function stripRuntimePrefix(containerId: string): string {
   const i = containerId.indexOf('://');
   return i < 0 ? containerId : containerId.slice(i + 3);
 }
 
-function containersOf(spec: PodSpecLike, status: PodStatusLike): ContainerInfo[] {
-  const statuses = new Map<string, ContainerStatus>();
-  for (const s of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])])
-    if (s.name) statuses.set(s.name, s);
+// The API server validates pods, but a transform runs on every object a watch delivers: anything
+// unexpected is read as absent rather than thrown (a throw would stall the informer).
+const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const strMap = (v: unknown): Record<string, string> => {
+  const o = obj(v);
+  for (const k in o)
+    if (typeof o[k] !== 'string')
+      return Object.fromEntries(Object.entries(o).filter(([, x]) => typeof x === 'string')) as Record<
+        string,
+        string
+      >;
+  return o as Record<string, string>;
+};
+
+function containersOf(spec: Record<string, unknown>, status: Record<string, unknown>): ContainerInfo[] {
+  const statuses = new Map<string, Record<string, unknown>>();
+  for (const raw of [...arr(status.initContainerStatuses), ...arr(status.containerStatuses)]) {
+    const s = obj(raw);
+    const name = str(s.name);
+    if (name) statuses.set(name, s);
+  }
   const out: ContainerInfo[] = [];
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-    if (!c.name) continue;
-    const s = statuses.get(c.name);
+  for (const raw of [...arr(spec.initContainers), ...arr(spec.containers)]) {
+    const c = obj(raw);
+    const name = str(c.name);
+    if (!name) continue;
+    const s = statuses.get(name) ?? {};
     const instances: ContainerInstance[] = [];
-    const restarts = s?.restartCount ?? 0;
-    if (s?.containerID) instances.push({ id: stripRuntimePrefix(s.containerID), restartCount: restarts });
-    const last = s?.lastState?.terminated?.containerID;
+    const restarts = typeof s.restartCount === 'number' ? s.restartCount : 0;
+    const current = str(s.containerID);
+    if (current) instances.push({ id: stripRuntimePrefix(current), restartCount: restarts });
+    const last = str(obj(obj(s.lastState).terminated).containerID);
     if (last) instances.push({ id: stripRuntimePrefix(last), restartCount: Math.max(0, restarts - 1) });
-    out.push({ name: c.name, image: c.image ?? '', imageId: s?.imageID || undefined, instances });
+    out.push({ name, image: str(c.image) ?? '', imageId: str(s.imageID) || undefined, instances });
   }
   return out;
 }
 
 export function podInfo(o: KubeObject): PodInfo {
-  const md = o.metadata;
-  const spec = (o.spec ?? {}) as PodSpecLike;
-  const status = (o.status ?? {}) as PodStatusLike;
-  const labels = md.labels ?? {};
-  const owners = md.ownerReferences as OwnerReference[] | undefined;
-  const ctl = owners?.find((r) => r.controller) ?? owners?.[0];
+  const md = obj(o.metadata);
+  const spec = obj(o.spec);
+  const status = obj(o.status);
+  const labels = strMap(md.labels);
+  const owners = arr<OwnerReference>(md.ownerReferences).filter((r) => r !== null && typeof r === 'object');
+  const ctl = owners.find((r) => r.controller === true) ?? owners[0];
   const hostNetwork = spec.hostNetwork === true;
   const ips: string[] = [];
   if (!hostNetwork) {
-    for (const p of status.podIPs ?? []) if (p.ip) ips.push(p.ip);
-    if (ips.length === 0 && status.podIP) ips.push(status.podIP);
+    for (const p of arr(status.podIPs)) {
+      const ip = str(obj(p).ip);
+      if (ip) ips.push(ip);
+    }
+    const single = str(status.podIP);
+    if (ips.length === 0 && single) ips.push(single);
   }
+  const name = str(md.name) ?? '';
+  const phase = str(status.phase);
   return {
-    uid: md.uid ?? '',
-    namespace: md.namespace ?? '',
-    name: md.name,
-    nodeName: spec.nodeName,
+    uid: str(md.uid) ?? '',
+    namespace: str(md.namespace) ?? '',
+    name,
+    nodeName: str(spec.nodeName),
     labels,
-    annotations: md.annotations ?? {},
-    controller: ctl?.kind && ctl.name ? { kind: ctl.kind, name: ctl.name, uid: ctl.uid ?? '' } : undefined,
+    annotations: strMap(md.annotations),
+    controller:
+      ctl && typeof ctl.kind === 'string' && typeof ctl.name === 'string' && ctl.kind && ctl.name
+        ? { kind: ctl.kind, name: ctl.name, uid: str(ctl.uid) ?? '' }
+        : undefined,
     workloads: workloadsOf(owners, labels),
     ips,
     hostNetwork,
-    startTime: status.startTime,
-    hostname: spec.hostname ?? md.name,
+    startTime: str(status.startTime),
+    hostname: str(spec.hostname) ?? name,
     containers: containersOf(spec, status),
-    live: !md.deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed',
+    live: !md.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed',
   };
 }
 
