@@ -36,6 +36,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     health_check: () => f(import('./extensions/health_check/factory.ts')),
     file_storage: () => f(import('./extensions/file_storage/factory.ts')),
     bearertokenauth: () => f(import('./extensions/bearertokenauth/factory.ts')),
+    k8s_leader_elector: () => f(import('./extensions/k8s_leader_elector/factory.ts')),
   },
 };
 
