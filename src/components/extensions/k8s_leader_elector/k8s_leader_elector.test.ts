@@ -117,7 +117,9 @@ test('elects, shows it in metrics, logs gain and loss, releases on shutdown', as
   );
   const lease = sim.store
     .list({ group: 'coordination.k8s.io', resource: 'leases' })
-    .find((o) => o.metadata.name === 'watchingcat-cluster') as { spec: { holderIdentity: string } };
+    .find((o) => o.metadata.name === 'watchingcat-cluster') as unknown as {
+    spec: { holderIdentity: string };
+  };
   assert.equal(lease.spec.holderIdentity, '', 'released');
   assert.match(await metrics.exposition(), /leader_election_is_leader\{[^}]*\} 0/);
 });
