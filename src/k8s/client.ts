@@ -304,7 +304,12 @@ class HttpKubeClient implements KubeClient {
     }
   }
 
-  private async write<T>(method: 'POST' | 'PUT', path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  private async write<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const payload = Buffer.from(JSON.stringify(body), 'utf8');
     const res = await this.open(path, undefined, signal, this.requestTimeoutMs, this.agent, {
       method,

@@ -203,7 +203,9 @@ export function leaderElectionOf(host: Host, id: string, receiver: ComponentId):
     );
   }
   if (!ext.leaderElection) {
-    throw new Error(`receivers.${receiver.key}.k8s_leader_elector: extension "${id}" is not a k8s_leader_elector`);
+    throw new Error(
+      `receivers.${receiver.key}.k8s_leader_elector: extension "${id}" is not a k8s_leader_elector`,
+    );
   }
   return ext.leaderElection;
 }
