@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKubeClient } from '../../../k8s/client.ts';
+import { createKubeClient, KubeApiError } from '../../../k8s/client.ts';
+import type { KubeClient } from '../../../k8s/client.ts';
 import { LeaderElector } from '../../../k8s/leader-election.ts';
 import {
   plainConnection,
@@ -325,6 +326,51 @@ test('410 on resume: relists, emits once what is newer than the checkpoint, coun
     );
   } finally {
     await second.r.shutdown();
+  }
+});
+
+test('a relist that fails midway and is retried queues nothing twice', async () => {
+  const dir = newDir();
+  const first = await started(dir);
+  event('shop', { name: 'start' });
+  await until(() => first.sink.records.length === 1, 'one');
+  await first.r.shutdown();
+  const meanwhile: string[] = [];
+  for (let i = 0; i < 230; i++) meanwhile.push(event('ops', { name: `paged-${i}` }).metadata.name);
+  // The second page of the first relist fails (its continue token expired); the retry starts over.
+  let failed = false;
+  const real = access.client;
+  const flaky: KubeClient = {
+    server: real.server,
+    get: (p, s) => real.get(p, s),
+    create: (p, b, s) => real.create(p, b, s),
+    replace: (p, b, s) => real.replace(p, b, s),
+    watch: (p, o, e, s) => real.watch(p, o, e, s),
+    close: () => {},
+    list: async (p, o, s) => {
+      if (o?.continue && !failed) {
+        failed = true;
+        throw new KubeApiError(410, 'Expired', 'continue token expired');
+      }
+      return real.list(p, o, s);
+    },
+  };
+  const sink = new Sink();
+  const r = new K8sEventsReceiver(
+    settings(dir),
+    configSchema.parse({ queue_size: 40, max_batch_size: 10 }),
+    sink,
+    fast,
+  );
+  await r.start(hostFor({ ...access, client: flaky }));
+  try {
+    await until(() => sink.records.length >= meanwhile.length, `${meanwhile.length} records`, 10_000);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.ok(failed, 'the relist failed once');
+    assert.deepEqual([...sink.names()].sort(), [...meanwhile].sort());
+    assert.equal(r.counts.relists, 2);
+  } finally {
+    await r.shutdown();
   }
 });
 

@@ -20,7 +20,10 @@
 //   410       the resourceVersion is older than the server's history (we were stopped too long):
 //             relist, emit the events newer than the position — by resourceVersion when both are
 //             integers (etcd revisions), else by event time — then watch from the list. Logged as
-//             a warning and counted; a crash during such a relist may repeat its events.
+//             a warning and counted; a crash during such a relist may repeat its events (a relist
+//             retried after a failure does not: what it queued is remembered until it completes).
+//             Pages are at most queue_size events and each waits for room, so the queue holds
+//             at most 1.5 × queue_size events.
 //   retry     a refused batch (memory pressure, full queue) is retried with backoff, never
 //             dropped; a PermanentError batch is dropped and counted.
 import { join } from 'node:path';
@@ -213,6 +216,8 @@ class Session {
   queued = 0;
   /** Resume point of the next watch: the last position received and queued. */
   private watchRv = '';
+  /** Events queued by a relist that has not completed yet (uid@resourceVersion). */
+  private readonly relisted = new Set<string>();
   /** Newest event time received (for relists with incomparable resourceVersions). */
   private watchTime = 0n;
   /** Persisted position. */
@@ -421,11 +426,15 @@ class Session {
     for (;;) {
       await this.space(signal);
       if (signal.aborted) return;
-      const page = await this.client.list<EventV1>(this.path, { limit: LIST_PAGE, continue: cont }, signal);
+      const limit = Math.min(LIST_PAGE, this.r.cfg.queue_size);
+      const page = await this.client.list<EventV1>(this.path, { limit, continue: cont }, signal);
       const fresh: Entry[] = [];
       for (const e of page.items) {
         if (!e?.metadata) continue;
         const rv = e.metadata.resourceVersion;
+        // Queued by an earlier attempt of this relist (which failed before the end): not again.
+        const key = `${e.metadata.uid ?? e.metadata.name}@${rv}`;
+        if (this.relisted.has(key)) continue;
         const time = eventTimestamp(e);
         const byRv = compareResourceVersions(rv, fromRv);
         if (byRv !== undefined ? byRv <= 0 : time <= fromTime) continue;
@@ -435,6 +444,7 @@ class Session {
           continue;
         }
         if (time > newest) newest = time;
+        this.relisted.add(key);
         fresh.push({ ev: e, time });
       }
       fresh.sort(
@@ -447,6 +457,7 @@ class Session {
       if (!cont) break;
     }
     if (!listRv) throw new Error(`list ${this.path}: response has no resourceVersion`);
+    this.relisted.clear();
     this.push({ rv: listRv });
     this.watchRv = listRv;
     this.watchTime = newest;
