@@ -83,6 +83,14 @@ function rows(s: JsonSchema, prefix: string, out: string[], defaults: unknown, k
 /** Defaults that depend on the machine the docs are generated on, described instead. */
 const DESCRIBED_DEFAULTS: Record<string, string> = {
   'service:data_dir': '`./data`; in a container `/var/lib/watchingcat`',
+  'k8s_leader_elector:lease_name': 'required',
+  'k8s_leader_elector:lease_namespace':
+    '`$POD_NAMESPACE`, else the in-cluster service account’s, else `default`',
+};
+
+/** Components with required options: parsed with these to show the other defaults. */
+const REQUIRED_INPUT: Record<string, unknown> = {
+  k8s_leader_elector: { lease_name: 'required' },
 };
 
 function section(title: string, schema: z.ZodType, emptyInput: unknown = undefined): string {
@@ -125,7 +133,7 @@ export async function render(): Promise<string> {
       .filter((x) => x.kind === kind)
       .sort((a, b) => a.type.localeCompare(b.type))) {
       const signals = 'signals' in f ? ` (${f.signals.join(', ')})` : '';
-      parts.push(section(`${f.type}${signals}`, f.configSchema as z.ZodType), '');
+      parts.push(section(`${f.type}${signals}`, f.configSchema as z.ZodType, REQUIRED_INPUT[f.type]), '');
     }
   }
   return parts.join('\n').trimEnd() + '\n';

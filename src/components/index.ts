@@ -19,6 +19,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     kubeletstats: () => f(import('./receivers/kubeletstats/factory.ts')),
     hostmetrics: () => f(import('./receivers/hostmetrics/factory.ts')),
     filelog: () => f(import('./receivers/filelog/factory.ts')),
+    k8s_events: () => f(import('./receivers/k8s_events/factory.ts')),
   },
   processor: {
     batch: () => f(import('./processors/batch/factory.ts')),
@@ -38,6 +39,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     health_check: () => f(import('./extensions/health_check/factory.ts')),
     file_storage: () => f(import('./extensions/file_storage/factory.ts')),
     bearertokenauth: () => f(import('./extensions/bearertokenauth/factory.ts')),
+    k8s_leader_elector: () => f(import('./extensions/k8s_leader_elector/factory.ts')),
   },
 };
 

@@ -1,4 +1,5 @@
-// A small Kubernetes API client for the hot path: GET, paginated LIST and streaming WATCH, on
+// A small Kubernetes API client for the hot path: GET, paginated LIST and streaming WATCH (and
+// the two writes leader election needs: POST a new object, PUT a replacement), on
 // node:http/node:https with one keep-alive agent. The generated API classes are not used here —
 // they buffer, re-serialise and allocate per call; an informer needs little more than
 // "GET this path with these query parameters, parse JSON".
@@ -13,6 +14,9 @@
 //   - watch() resolves when the server ends the stream cleanly (its timeoutSeconds elapsed, or it
 //     closed), and rejects on a transport error, a truncated stream, a line over `maxLineBytes`,
 //     or an ERROR event (as KubeApiError — 410 Expired/Gone is how "resourceVersion too old" arrives).
+//   - create()/replace() send JSON (POST/PUT) and return the stored object; a PUT carrying
+//     metadata.resourceVersion is refused with 409 Conflict when the object has changed since —
+//     optimistic concurrency, the only write the product makes (coordination.k8s.io Leases).
 //   - Every buffer is bounded: response bodies by `maxBodyBytes` (error bodies by 64 KiB), watch
 //     lines by `maxLineBytes`.
 //   - node:http/node:https come through util/lean-require (CommonJS loading keeps an idle agent
@@ -135,6 +139,10 @@ export interface KubeClient {
     onEvent: (event: WatchEvent<T>) => void,
     signal?: AbortSignal,
   ): Promise<void>;
+  /** POST `body` to a collection path; resolves with the created object. */
+  create<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
+  /** PUT `body` to an object path; resolves with the stored object (409 Conflict on a stale resourceVersion). */
+  replace<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
   /** Closes pooled connections. Requests in flight are not aborted (use their signals). */
   close(): void;
 }
@@ -271,6 +279,14 @@ class HttpKubeClient implements KubeClient {
     });
   }
 
+  async create<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.write<T>('POST', path, body, signal);
+  }
+
+  async replace<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.write<T>('PUT', path, body, signal);
+  }
+
   close(): void {
     this.agent.destroy();
     this.watchAgent.destroy();
@@ -288,19 +304,40 @@ class HttpKubeClient implements KubeClient {
     }
   }
 
-  /** Sends a GET and returns the 2xx response; non-2xx become KubeApiError (401 retried once). */
+  private async write<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const payload = Buffer.from(JSON.stringify(body), 'utf8');
+    const res = await this.open(path, undefined, signal, this.requestTimeoutMs, this.agent, {
+      method,
+      body: payload,
+    });
+    const text = await readBody(res, this.maxBodyBytes, `${method} ${path}`);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new Error(`${method} ${path}: response is not JSON (${text.length} chars)`);
+    }
+  }
+
+  /** Sends a request (GET unless `write` says) and returns the 2xx response; non-2xx become KubeApiError (401 retried once). */
   private async open(
     path: string,
     q: URLSearchParams | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
     agent: http.Agent = this.agent,
+    write?: { method: 'POST' | 'PUT'; body: Buffer },
   ): Promise<http.IncomingMessage> {
+    const method = write?.method ?? 'GET';
     for (let attempt = 0; ; attempt++) {
-      const res = await this.send(path, q, signal, timeoutMs, agent);
+      const res = await this.send(path, q, signal, timeoutMs, agent, write);
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) return res;
-      const text = await readBody(res, MAX_ERROR_BODY_BYTES, `GET ${path}`, true).catch(() => '');
+      const text = await readBody(res, MAX_ERROR_BODY_BYTES, `${method} ${path}`, true).catch(() => '');
       const err = errorFromResponse(status, text, res.headers['retry-after']);
       if (status === 401 && attempt === 0) {
         this.conn.invalidate();
@@ -316,8 +353,10 @@ class HttpKubeClient implements KubeClient {
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
     agent: http.Agent,
+    write?: { method: 'POST' | 'PUT'; body: Buffer },
   ): Promise<http.IncomingMessage> {
     signal?.throwIfAborted();
+    const method = write?.method ?? 'GET';
     const creds = await this.conn.credentials();
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -325,11 +364,15 @@ class HttpKubeClient implements KubeClient {
       ...this.conn.headers,
     };
     if (creds.authorization) headers.Authorization = creds.authorization;
+    if (write) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(write.body.length);
+    }
     const tls = this.conn.tls;
     const prefix = this.base.pathname.replace(/\/+$/, '');
     const qs = q && q.size > 0 ? `?${q.toString()}` : '';
     const reqOpts: https.RequestOptions = {
-      method: 'GET',
+      method,
       protocol: this.base.protocol,
       hostname: this.base.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: this.base.port || undefined,
@@ -358,7 +401,7 @@ class HttpKubeClient implements KubeClient {
       });
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
-          const err = new Error(`GET ${path}: not complete within ${timeoutMs} ms`);
+          const err = new Error(`${method} ${path}: not complete within ${timeoutMs} ms`);
           if (response) response.destroy(err);
           else req.destroy(err);
         }, timeoutMs);
@@ -368,7 +411,7 @@ class HttpKubeClient implements KubeClient {
         if (!response) clearTimeout(timer);
         reject(abortReason(signal) ?? err);
       });
-      req.end();
+      req.end(write?.body);
     });
   }
 }

@@ -79,6 +79,12 @@ class CountingClient implements KubeClient {
   get<T>(p: string, s?: AbortSignal): Promise<T> {
     return this.real.get<T>(p, s);
   }
+  create<T>(p: string, b: unknown, s?: AbortSignal): Promise<T> {
+    return this.real.create<T>(p, b, s);
+  }
+  replace<T>(p: string, b: unknown, s?: AbortSignal): Promise<T> {
+    return this.real.replace<T>(p, b, s);
+  }
   list<T>(p: string, o?: ListOptions, s?: AbortSignal): Promise<ListResult<T>> {
     this.listCalls++;
     this.beforeList?.(o);

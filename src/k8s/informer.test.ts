@@ -31,6 +31,12 @@ class FakeClient implements KubeClient {
   async get<T>(): Promise<T> {
     throw new Error('unused');
   }
+  async create<T>(): Promise<T> {
+    throw new Error('unused');
+  }
+  async replace<T>(): Promise<T> {
+    throw new Error('unused');
+  }
   async list<T>(_path: string, opts: ListOptions = {}): Promise<ListResult<T>> {
     this.lists.push({ ...opts });
     if (opts.continue && this.failContinueOnce) {

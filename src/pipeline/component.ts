@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { KubeClient } from '../k8s/client.ts';
 import type { KubeConnection } from '../k8s/config.ts';
+import type { LeaderElection } from '../k8s/leader-election.ts';
 import type { Signal } from '../model/common.ts';
 import type { SignalData } from '../model/signal.ts';
 import type { PositionSet, SourcePosition } from '../queue/positions.ts';
@@ -174,6 +175,8 @@ export interface Extension extends Lifecycle {
   readonly storage?: StorageProvider;
   /** Present on auth extensions (bearertokenauth), named by `auth: {authenticator: <id>}`. */
   readonly authenticator?: Authenticator;
+  /** Present on `k8s_leader_elector`, named by a receiver's `k8s_leader_elector: <id>`. */
+  readonly leaderElection?: LeaderElection;
 }
 
 /** Server side: checks a request's credentials; client side: the headers to send. */
@@ -200,3 +203,22 @@ export interface StorageProvider {
 }
 
 export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory | ExtensionFactory;
+
+/**
+ * The leader election a receiver's `k8s_leader_elector: <id>` names (the Collector's
+ * convention). Throws, naming the option, when no such extension runs or it elects nothing.
+ */
+export function leaderElectionOf(host: Host, id: string, receiver: ComponentId): LeaderElection {
+  const ext = host.getExtension(id);
+  if (!ext) {
+    throw new Error(
+      `receivers.${receiver.key}.k8s_leader_elector: extension "${id}" is not running; add it under extensions: and service.extensions`,
+    );
+  }
+  if (!ext.leaderElection) {
+    throw new Error(
+      `receivers.${receiver.key}.k8s_leader_elector: extension "${id}" is not a k8s_leader_elector`,
+    );
+  }
+  return ext.leaderElection;
+}

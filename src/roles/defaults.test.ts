@@ -43,7 +43,17 @@ describe('role defaults', () => {
   });
 
   it('the cluster role watches kube-state; the backend stores without a batch processor', () => {
-    assert.deepEqual(receiversOf(defaultConfig('cluster', {}, {}).config), ['kubestate', 'otlp']);
+    const cluster = defaultConfig('cluster', {}, {}).config;
+    assert.deepEqual(receiversOf(cluster), ['k8s_events', 'kubestate', 'otlp']);
+    // One active replica: both follow the leader elector; events go down the logs pipeline.
+    const r = cluster.receivers as Obj;
+    assert.deepEqual(r.kubestate, { k8s_leader_elector: 'k8s_leader_elector' });
+    assert.deepEqual(r.k8s_events, { k8s_leader_elector: 'k8s_leader_elector' });
+    assert.deepEqual((cluster.extensions as Obj).k8s_leader_elector, { lease_name: 'watchingcat-cluster' });
+    assert.ok(((cluster.service as Obj).extensions as string[]).includes('k8s_leader_elector'));
+    const p = (cluster.service as Obj).pipelines as Record<string, { receivers: string[] }>;
+    assert.deepEqual(p.logs!.receivers, ['otlp', 'k8s_events']);
+    assert.deepEqual(p.metrics!.receivers, ['otlp', 'kubestate']);
     const backend = defaultConfig('backend', {}, {}).config;
     assert.deepEqual(Object.keys(backend.exporters as Obj), ['storage']);
     assert.ok(!('batch' in (backend.processors as Obj)));

@@ -103,7 +103,14 @@ export function defaultConfig(
   // address and pushed down the metrics pipeline); without Kubernetes it says so once and idles.
   const metricReceivers: Obj = {};
   const logReceivers: Obj = {};
-  if (role === 'cluster') metricReceivers.kubestate = {};
+  const extensions: Obj = { health_check: { endpoint: '0.0.0.0:13133' } };
+  if (role === 'cluster') {
+    // One active replica, elected on a Lease (its namespace: $POD_NAMESPACE, else the service
+    // account's, else default): kube-state metrics and Kubernetes events (checkpointed on the Lease).
+    extensions.k8s_leader_elector = { lease_name: 'watchingcat-cluster' };
+    metricReceivers.kubestate = { k8s_leader_elector: 'k8s_leader_elector' };
+    logReceivers.k8s_events = { k8s_leader_elector: 'k8s_leader_elector' };
+  }
   if (role === 'agent') {
     Object.assign(metricReceivers, agentMetricReceivers(flags, env, notes));
     // The node's container logs (/var/log/pods under --root-path): nothing to read elsewhere,
@@ -118,7 +125,6 @@ export function defaultConfig(
   const processors: Obj = stores
     ? { memory_limiter: memoryLimiter }
     : { memory_limiter: memoryLimiter, ...enrichment(role, nodeNameOf(flags, env)), batch: {} };
-  const extensions: Obj = { health_check: { endpoint: '0.0.0.0:13133' } };
   let exporters: Obj;
   let exporterId: string;
 

@@ -84,6 +84,11 @@ export const configSchema = section({
     pod_namespace: process.env.POD_NAMESPACE ?? '',
     check_interval: 30_000,
   }),
+  /**
+   * A k8s_leader_elector extension's id: watch and serve only while this process holds its Lease
+   * (one active replica of several). Only unsharded (total_shards 1, auto_sharding off).
+   */
+  k8s_leader_elector: z.string().min(1).optional(),
   /** Serve the metrics on the metrics address at /metrics/kubestate (and in /metrics). */
   exposition: z.boolean().default(true),
   /** Push the same metrics into the pipeline as OTLP (the seed's "streaming" mode). */
@@ -125,6 +130,11 @@ export const configSchema = section({
       path: ['auto_sharding'],
     },
   )
+  .refine((c) => !c.k8s_leader_elector || (c.total_shards === 1 && !c.auto_sharding.enabled), {
+    message:
+      'k8s_leader_elector elects one active replica; it does not combine with sharding (total_shards > 1 or auto_sharding), where every replica serves its shard',
+    path: ['k8s_leader_elector'],
+  })
   .refine((c) => c.streaming.interval >= 1000, {
     message: 'streaming.interval must be at least 1s',
     path: ['streaming', 'interval'],

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createKubeClient } from '../../../k8s/client.ts';
+import { LeaderElector } from '../../../k8s/leader-election.ts';
 import { CONFIGMAPS, plainConnection, seedNamespaces, startSim } from '../../../k8s/testdata/sim-env.ts';
 import type { SimEnv } from '../../../k8s/testdata/sim-env.ts';
 import type { MetricsData } from '../../../model/metrics.ts';
-import type { CreateSettings, Host, KubernetesAccess } from '../../../pipeline/component.ts';
+import type { CreateSettings, Extension, Host, KubernetesAccess } from '../../../pipeline/component.ts';
 import { bodyText, ExpositionRegistry } from '../../../telemetry/exposition.ts';
 import { silentLogger } from '../../../telemetry/logger.ts';
 import { SelfMetrics } from '../../../telemetry/self-metrics.ts';
@@ -26,9 +27,12 @@ function settings(): CreateSettings {
   };
 }
 
-function host(kube: KubernetesAccess | undefined): Host & { exposition: ExpositionRegistry } {
+function host(
+  kube: KubernetesAccess | undefined,
+  extensions: Record<string, Extension> = {},
+): Host & { exposition: ExpositionRegistry } {
   return {
-    getExtension: () => undefined,
+    getExtension: (id) => extensions[id],
     isReady: () => true,
     exposition: new ExpositionRegistry(),
     kubernetes: async () => kube,
@@ -126,4 +130,66 @@ test('without Kubernetes it serves an empty endpoint and pushes nothing', async 
   await r.push();
   assert.equal(pushed.length, 0);
   await r.shutdown();
+});
+
+test('with k8s_leader_elector: a standby serves no families; it takes over when the leader releases', async () => {
+  const timing = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
+  const other = new LeaderElector({
+    client: access.client,
+    namespace: 'a',
+    name: 'ksm',
+    identity: 'other',
+    ...timing,
+  });
+  other.start();
+  const mine = new LeaderElector({
+    client: access.client,
+    namespace: 'a',
+    name: 'ksm',
+    identity: 'mine',
+    ...timing,
+  });
+  const ext: Extension = {
+    leaderElection: mine,
+    start: async () => mine.start(),
+    shutdown: () => mine.stop(),
+  };
+  const deadline = Date.now() + 3000;
+  while (!other.isLeader() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+  assert.ok(other.isLeader());
+  const pushed: MetricsData[] = [];
+  const config = configSchema.parse({
+    resources: ['configmaps'],
+    streaming: { interval: '1h' },
+    k8s_leader_elector: 'elector',
+  });
+  const r = new KubeStateReceiver(settings(), config, { consume: async (d) => void pushed.push(d) });
+  const h = host(access, { elector: ext });
+  await ext.start(h);
+  await r.start(h);
+  const scrape = async () => bodyText((await h.exposition.collect('/metrics/kubestate', 'text'))!);
+  try {
+    await new Promise((res) => setTimeout(res, 400));
+    assert.equal(await scrape(), '', 'standby: no families');
+    await r.push();
+    assert.equal(pushed.length, 0, 'standby: nothing pushed');
+    await other.stop(); // graceful: released
+    let text = '';
+    for (let i = 0; i < 200 && !text.includes('configmap="y"'); i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      text = await scrape();
+    }
+    assert.ok(mine.isLeader());
+    assert.match(text, /kube_configmap_info\{namespace="a",configmap="x"\} 1/);
+  } finally {
+    await r.shutdown();
+    await ext.shutdown();
+  }
+});
+
+test('k8s_leader_elector does not combine with sharding', () => {
+  assert.throws(
+    () => configSchema.parse({ k8s_leader_elector: 'e', total_shards: 2 }),
+    /does not combine with sharding/,
+  );
 });

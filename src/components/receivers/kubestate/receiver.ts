@@ -7,7 +7,7 @@ import { KubeStateCollector } from '../../../kubestate/collector.ts';
 import { toOtlpBatches } from '../../../kubestate/otlp.ts';
 import type { ShardSpec } from '../../../kubestate/sharding.ts';
 import { itemCount } from '../../../model/signal.ts';
-import type { KubernetesAccess } from '../../../pipeline/component.ts';
+import { leaderElectionOf, type KubernetesAccess } from '../../../pipeline/component.ts';
 import { AutoShardingError, discoverShard } from './auto-sharding.ts';
 import type { KubeStateConfig } from './config.ts';
 
@@ -27,6 +27,7 @@ export class KubeStateReceiver implements Lifecycle {
   private pushing: Promise<void> | undefined;
   private readonly startedAt = BigInt(Date.now()) * 1_000_000n;
   private readonly lastLogged = new Map<string, number>();
+  private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(settings: CreateSettings, config: KubeStateConfig, next: Consumer<'metrics'> | undefined) {
@@ -56,7 +57,24 @@ export class KubeStateReceiver implements Lifecycle {
       this.shardTimer = setInterval(() => void this.recheckShard(), this.config.auto_sharding.check_interval);
       this.shardTimer.unref();
     }
-    this.startCollector();
+    const electorId = this.config.k8s_leader_elector;
+    if (electorId) {
+      // One active replica: watch, serve and push only while leader; a standby serves no families.
+      const election = leaderElectionOf(host, electorId, this.settings.id);
+      this.unsubscribe = election.subscribe({
+        onStartedLeading: () => {
+          if (!this.stopped && !this.collector) this.startCollector();
+        },
+        onStoppedLeading: async () => {
+          const c = this.collector;
+          this.collector = undefined;
+          await c?.stop();
+        },
+      });
+      log.info({ extension: electorId }, 'kubestate: runs while this process is the leader');
+    } else {
+      this.startCollector();
+    }
     if (this.next && this.config.streaming.enabled) {
       this.pushTimer = setInterval(() => {
         this.pushing ??= this.push().finally(() => (this.pushing = undefined));
@@ -183,6 +201,7 @@ export class KubeStateReceiver implements Lifecycle {
 
   async shutdown(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     clearInterval(this.pushTimer);
     clearInterval(this.shardTimer);
     if (this.config.exposition) this.host?.exposition.unregister('kubestate');
