@@ -107,12 +107,6 @@ test('print-config shows a configuration that validate accepts, with flags appli
   assert.match(agent.stdout, /storage: file_storage/);
 });
 
-test('commands that are not built yet exit 3 and say so', async () => {
-  const r = await runCli(['up', '--demo', '--data-dir', dir]);
-  assert.equal(r.code, 3);
-  assert.match(r.stderr, /not available in this version yet/);
-});
-
 test('kubestate render prints conformance cases exactly, with allow-list flags', async () => {
   // Through the command as external checks run it; every case runs in-process in
   // src/kubestate/conformance.test.ts — here a few, with and without allow-lists.

@@ -89,16 +89,13 @@ for (const role of ROLES) {
   const cmd = program.command(role).description(`run the ${role} role: ${ROLE_SUMMARY[role]}`);
   addRoleFlags(cmd, role, true);
   if (role === 'up')
-    cmd.option('--demo', 'also run a simulated cluster and a demo application (not available yet)');
+    cmd.option(
+      '--demo',
+      'also run a simulated cluster (3 nodes, 40 pods) and a demo application sending traces and logs',
+    );
   cmd.action(async (opts: RoleFlags & { demo?: boolean }) => {
-    if (opts.demo) {
-      process.stderr.write(
-        'watchingcat up --demo: the simulated cluster and demo application are not available in this version yet\n',
-      );
-      exitCode = EXIT.UNAVAILABLE;
-      return;
-    }
-    exitCode = await runRole(role, opts);
+    const { demo, ...flags } = opts;
+    exitCode = await runRole(role, flags, { demo: demo === true });
   });
 }
 

@@ -111,6 +111,8 @@ export function defaultConfig(
     metricReceivers.kubestate = { k8s_leader_elector: 'k8s_leader_elector' };
     logReceivers.k8s_events = { k8s_leader_elector: 'k8s_leader_elector' };
   }
+  // `up` is the backend and an agent for this machine: its host metrics too.
+  if (role === 'up' && process.platform === 'linux') metricReceivers.hostmetrics = {};
   if (role === 'agent') {
     Object.assign(metricReceivers, agentMetricReceivers(flags, env, notes));
     // The node's container logs (/var/log/pods under --root-path): nothing to read elsewhere,
@@ -123,7 +125,10 @@ export function defaultConfig(
   // that forward keep the batch processor.
   const stores = role === 'backend' || role === 'up';
   const processors: Obj = stores
-    ? { memory_limiter: memoryLimiter }
+    ? {
+        memory_limiter: memoryLimiter,
+        ...(role === 'up' ? { resourcedetection: { detectors: ['env', 'cluster', 'system'] } } : {}),
+      }
     : { memory_limiter: memoryLimiter, ...enrichment(role, nodeNameOf(flags, env)), batch: {} };
   let exporters: Obj;
   let exporterId: string;
@@ -148,10 +153,6 @@ export function defaultConfig(
     // --clickhouse-url names a server), queried through the REST API (service.backend.api).
     exporters = { storage: flags.clickhouseUrl ? { endpoint: flags.clickhouseUrl } : {} };
     exporterId = 'storage';
-    if (role === 'up')
-      notes.push(
-        'the up role runs the backend only for now (the agent features and the UI are still being built)',
-      );
   }
 
   return {

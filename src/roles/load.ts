@@ -25,6 +25,8 @@ export async function loadRoleConfig(
   role: Role,
   flags: RoleFlags,
   env: NodeJS.ProcessEnv = process.env,
+  /** Changes the raw configuration after flags, before validation (`up --demo` adds its cluster). */
+  amend?: (raw: Record<string, unknown>) => void,
 ): Promise<RoleConfig> {
   let raw: Record<string, unknown>;
   let notes: string[];
@@ -43,6 +45,7 @@ export async function loadRoleConfig(
     notes = d.notes;
   }
   applyFlags(raw, flags);
+  amend?.(raw);
   const resolved = resolveConfig(raw, await builtinRegistryFor(raw), locate, source);
   const endpoint = await implicitNodeEndpoint(role, raw);
   if (endpoint) {

@@ -5,6 +5,8 @@
 //   root_path            where the host's / is mounted (/hostfs in a DaemonSet); default
 //                        service.host.root_path (--root-path), else "/".
 //   cgroup_root          the host's cgroup mount; default <root_path>/sys/fs/cgroup.
+//   node_name            the node (k8s.node.name on the data; its kubelet by default); default
+//                        $K8S_NODE_NAME, else $NODE_NAME, else --node-name.
 //   kubelet              where the pod list comes from (GET /pods): endpoint ("host[:port]" → https,
 //                        port 10250, or an http(s):// URL; default ${K8S_NODE_NAME}:10250, else
 //                        $NODE_NAME, else --node-name; none → labels carry cgroup ids only),
@@ -45,6 +47,8 @@ const kubelet = () =>
 export const configSchema = section({
   collection_interval: duration().default(10_000),
   root_path: z.string().min(1).optional(),
+  /** The node these containers run on (k8s.node.name). Default: $K8S_NODE_NAME, $NODE_NAME, --node-name. */
+  node_name: z.string().min(1).optional(),
   cgroup_root: z.string().min(1).optional(),
   kubelet: kubelet().default({ auth_type: 'serviceAccount', insecure_skip_verify: false, timeout: 10_000 }),
   pod_refresh_interval: duration().default(5_000),
@@ -71,6 +75,6 @@ export function kubeletEndpoint(
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
   if (c.kubelet.endpoint) return c.kubelet.endpoint;
-  const node = env.K8S_NODE_NAME || env.NODE_NAME || nodeName;
+  const node = c.node_name || env.K8S_NODE_NAME || env.NODE_NAME || nodeName;
   return node ? `${node}:10250` : undefined;
 }

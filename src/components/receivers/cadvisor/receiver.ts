@@ -86,7 +86,7 @@ export class CadvisorReceiver implements Lifecycle {
 
     // The node's name: for the default kubelet endpoint and the k8s.node.name resource attribute.
     let kube: KubernetesAccess | undefined;
-    const envNode = process.env.K8S_NODE_NAME || process.env.NODE_NAME;
+    const envNode = c.node_name || process.env.K8S_NODE_NAME || process.env.NODE_NAME;
     if (!envNode) kube = await host.kubernetes?.().catch(() => undefined);
     const nodeName = envNode || kube?.nodeName;
     this.resource = [
