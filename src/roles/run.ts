@@ -5,6 +5,8 @@ import { createLogger } from '../telemetry/logger.ts';
 import { VERSION } from '../version.ts';
 import type { Role } from './defaults.ts';
 import type { BackendApi } from './backend-api.ts';
+import type { DemoCluster } from './demo.ts';
+import type { DemoApp } from '../sim/demo/app.ts';
 import type { RoleFlags } from './flags.ts';
 import { loadRoleConfig } from './load.ts';
 
@@ -35,8 +37,8 @@ function reachable(address: string): string {
 
 /** Resolves with the process exit code. Config errors throw ConfigError (exit 2 in the CLI). */
 export async function runRole(role: Role, flags: RoleFlags, opts: RunOptions = {}): Promise<number> {
-  let demo: import('./demo.ts').DemoCluster | undefined;
-  let demoApp: import('../sim/demo/app.ts').DemoApp | undefined;
+  let demo: DemoCluster | undefined;
+  let demoApp: DemoApp | undefined;
   const demoMod = opts.demo ? await import('./demo.ts') : undefined;
   if (demoMod) {
     const { defaultDataDir } = await import('../config/service-schema.ts');
