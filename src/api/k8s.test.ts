@@ -347,6 +347,9 @@ function logsData(): LogsData {
     ),
     // Older than an hour: outside the overview's count and the default range.
     event(7200, 'Warning', 'NodeNotReady', 'default', 'Node', 'n3', 'Node n3 status is now: NodeNotReady', 1),
+    // The same occurrence again, as a cluster leader killed before its checkpoint resends it:
+    // shown once.
+    event(60, 'Warning', 'BackOff', 'shop', 'Pod', 'crash-1', 'Back-off restarting failed container app', 12),
   ];
   const scope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
   return {

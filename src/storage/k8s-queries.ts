@@ -202,6 +202,14 @@ export interface K8sEvent {
   objectName: string;
 }
 
+/**
+ * One occurrence of an event: its uid, its count (each repeat of a series increments it), its time
+ * and note. A record stored twice with the same identity — a batch the k8s_events receiver sends
+ * again after its leader was killed between delivery and checkpoint (at most one batch) — is
+ * shown once, so each event appears exactly once to users.
+ */
+const EVENT_IDENTITY = `(${LABELS}['k8s.event.uid'], ${LABELS}['k8s.event.count'], timestamp, body)`;
+
 function eventWhere(q: EventQuery, params: Record<string, unknown>): string[] {
   checkBoundedRange(q.start, q.end);
   params['start'] = String(q.start);
@@ -233,7 +241,7 @@ export async function k8sEvents(storage: Storage, q: EventQuery): Promise<K8sEve
   const where = eventWhere(q, params);
   const sql = `SELECT toString(toUnixTimestamp64Nano(timestamp)) AS t_ns, severity_number, body, ${LABELS} AS l
     FROM ${storage.database}.${TABLES.logs} WHERE ${where.join(' AND ')}
-    ORDER BY timestamp DESC LIMIT {limit:UInt32}`;
+    ORDER BY timestamp DESC LIMIT 1 BY ${EVENT_IDENTITY} LIMIT {limit:UInt32}`;
   return (await rows<Row>(storage, sql, params)).map((r) => {
     const l = r['l'] as Record<string, string>;
     const count = Number(l['k8s.event.count'] ?? '1');
@@ -256,7 +264,7 @@ export async function k8sEvents(storage: Storage, q: EventQuery): Promise<K8sEve
 export async function countK8sEvents(storage: Storage, q: Omit<EventQuery, 'limit'>): Promise<number> {
   const params: Record<string, unknown> = {};
   const where = eventWhere(q, params);
-  const sql = `SELECT count() AS c FROM ${storage.database}.${TABLES.logs} WHERE ${where.join(' AND ')}`;
+  const sql = `SELECT uniqExact(${EVENT_IDENTITY}) AS c FROM ${storage.database}.${TABLES.logs} WHERE ${where.join(' AND ')}`;
   const out = await rows<Row>(storage, sql, params);
   return Number(out[0]?.['c'] ?? 0);
 }
