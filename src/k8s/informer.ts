@@ -33,6 +33,7 @@ import { InformerMetrics } from './metrics.ts';
 import type { RestartReason } from './metrics.ts';
 import { InformerStore } from './store.ts';
 import type { ReadableStore } from './store.ts';
+import { abortableSleep as sleep } from '../util/abortable-sleep.ts';
 
 export interface BackoffOptions {
   initialMs?: number;
@@ -325,19 +326,4 @@ function classify(err: unknown): RestartReason {
   }
   if (err instanceof KubeProtocolError) return 'protocol';
   return 'network';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

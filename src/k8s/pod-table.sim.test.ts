@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createKubeClient, type KubeClient } from './client.ts';
 import { acquirePodTable, PodTable } from './pod-table.ts';
-import { PODS, plainConnection, seedNamespaces, startSim, type SimEnv } from './testdata/sim-env.ts';
+import { PODS, plainConnection, seedNamespaces, startSim, until, type SimEnv } from './testdata/sim-env.ts';
 import type { KubeObject } from './types.ts';
 
 let sim: SimEnv;
@@ -29,14 +29,6 @@ function makePod(name: string, node: string, ip: string, extra: Record<string, u
     },
     ...extra,
   });
-}
-
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!ok()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 test('indices by uid, IP, name and container id; only the filtered node', async (t) => {
@@ -68,9 +60,9 @@ test('a deleted pod stays findable for the grace period, then goes', async (t) =
   table.start();
   await table.synced;
   const p = makePod('short', 'node-3', '10.3.0.1');
-  await until('the pod', () => table.lookup({ kind: 'uid', uid: p.metadata.uid! }) !== undefined);
+  await until(() => table.lookup({ kind: 'uid', uid: p.metadata.uid! }) !== undefined, 'the pod');
   sim.store.delete(PODS, 'shop', 'short');
-  await until('the delete', () => table.deletedKept === 1);
+  await until(() => table.deletedKept === 1, 'the delete');
   now += 59_000;
   assert.equal(
     table.lookup({ kind: 'ip', ip: '10.3.0.1' })?.name,
@@ -90,19 +82,19 @@ test('an IP reused within the grace period belongs to the new pod, before and af
   table.start();
   await table.synced;
   makePod('old', 'node-4', '10.4.0.1');
-  await until('old', () => table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.name === 'old');
+  await until(() => table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.name === 'old', 'old');
   sim.store.delete(PODS, 'shop', 'old');
-  await until('the delete', () => table.deletedKept === 1);
+  await until(() => table.deletedKept === 1, 'the delete');
   const fresh = makePod('new', 'node-4', '10.4.0.1');
-  await until('new', () => table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.name === 'new');
+  await until(() => table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.name === 'new', 'new');
   // A late update of a terminating pod that still reports the IP must not take it back.
   const late = makePod('late', 'node-4', '10.4.0.2');
-  await until('late', () => table.lookup({ kind: 'ip', ip: '10.4.0.2' })?.name === 'late');
+  await until(() => table.lookup({ kind: 'ip', ip: '10.4.0.2' })?.name === 'late', 'late');
   sim.store.mutate(PODS, 'shop', 'late', (o) => {
     (o.status as { podIP: string }).podIP = '10.4.0.1';
     (o.status as { phase: string }).phase = 'Succeeded';
   });
-  await until('late update', () => table.lookup({ kind: 'uid', uid: late.metadata.uid! })?.live === false);
+  await until(() => table.lookup({ kind: 'uid', uid: late.metadata.uid! })?.live === false, 'late update');
   assert.equal(table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.uid, fresh.metadata.uid);
   now += 61_000; // the old pod is forgotten: only its own entries go
   assert.equal(table.lookup({ kind: 'ip', ip: '10.4.0.1' })?.uid, fresh.metadata.uid);
@@ -178,9 +170,9 @@ test('one table per client and filter, stopped by its last user', async () => {
   const long = acquirePodTable({ client, filter: { node: 'node-9' }, keepDeletedMs: 60_000 });
   await short.table.synced;
   const p = makePod('graceful', 'node-9', '10.9.0.1');
-  await until('the pod', () => short.table.lookup({ kind: 'uid', uid: p.metadata.uid! }) !== undefined);
+  await until(() => short.table.lookup({ kind: 'uid', uid: p.metadata.uid! }) !== undefined, 'the pod');
   sim.store.delete(PODS, 'shop', 'graceful');
-  await until('the delete', () => short.table.deletedKept === 1);
+  await until(() => short.table.deletedKept === 1, 'the delete');
   now += 30_000;
   assert.equal(long.table.lookup({ kind: 'uid', uid: p.metadata.uid! })?.name, 'graceful');
   await short.release();

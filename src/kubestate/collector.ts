@@ -18,6 +18,7 @@ import type { ShardSpec } from './sharding.ts';
 import { isOwned, NOT_OWNED, ResourceMetricsStore } from './store.ts';
 import type { CachedObject } from './store.ts';
 import type { KubeResourceObject, ResourceDef } from './types.ts';
+import { abortableSleep as sleep } from '../util/abortable-sleep.ts';
 
 export interface CollectorOptions {
   client: KubeClient;
@@ -200,11 +201,4 @@ export class KubeStateCollector {
 
 function isNotFound(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 404;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 }

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSim } from '../sim/run.ts';
 import { splitHostPort } from '../config/schema-helpers.ts';
+import { obj } from './flags.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -43,14 +44,6 @@ export async function startDemoCluster(dir: string, progress: (line: string) => 
         .url,
     }));
   return { sim, nodes };
-}
-
-function obj(parent: Obj, key: string): Obj {
-  const v = parent[key];
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Obj;
-  const created: Obj = {};
-  parent[key] = created;
-  return created;
 }
 
 function list(v: unknown): string[] {

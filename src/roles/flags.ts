@@ -21,7 +21,8 @@ export interface RoleFlags {
 
 type Obj = Record<string, unknown>;
 
-function obj(parent: Obj, key: string): Obj {
+/** The mapping under `key`, created (replacing a non-mapping) when absent. */
+export function obj(parent: Obj, key: string): Obj {
   const v = parent[key];
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Obj;
   const created: Obj = {};

@@ -6,7 +6,14 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { createKubeClient, type KubeClient } from '../../../k8s/client.ts';
 import { acquirePodTable } from '../../../k8s/pod-table.ts';
-import { NAMESPACES, PODS, plainConnection, startSim, type SimEnv } from '../../../k8s/testdata/sim-env.ts';
+import {
+  NAMESPACES,
+  PODS,
+  plainConnection,
+  startSim,
+  until,
+  type SimEnv,
+} from '../../../k8s/testdata/sim-env.ts';
 import type { KubeObject } from '../../../k8s/types.ts';
 import type { KeyValue, Signal } from '../../../model/common.ts';
 import type { SignalData } from '../../../model/signal.ts';
@@ -138,14 +145,6 @@ function attrs(kvs: KeyValue[]): Record<string, unknown> {
     out[kv.key] = v.stringValue ?? v.intValue ?? v.arrayValue?.values.map((x) => x.stringValue);
   }
   return out;
-}
-
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!ok()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 test('spans from a pod’s IP carry its metadata, workload, container and service.name', async (t) => {
@@ -390,10 +389,10 @@ test('late data from a deleted pod is still enriched; a pod the table has not se
   // pod, so the lazy lookup counted below is the visitor's only.
   const shared = acquirePodTable({ client, filter: { node: 'node-1' } });
   t.after(() => shared.release());
-  await until('the informer', () => shared.table.lookup({ kind: 'ip', ip: '10.0.9.60' }) !== undefined);
+  await until(() => shared.table.lookup({ kind: 'ip', ip: '10.0.9.60' }) !== undefined, 'the informer');
   await p.consume(spans({}), { clientAddress: '10.0.9.60' });
   sim.store.delete(PODS, 'shop', 'gone-1');
-  await until('the delete', () => shared.table.deletedKept === 1);
+  await until(() => shared.table.deletedKept === 1, 'the delete');
   await p.consume(spans({}), { clientAddress: '10.0.9.60' });
   assert.equal(attrs(got[1]!.resourceSpans[0]!.resource.attributes)['k8s.pod.name'], 'gone-1');
 

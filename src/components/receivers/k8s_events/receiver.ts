@@ -57,6 +57,7 @@ import {
   toLogRecord,
   type EventV1,
 } from './mapping.ts';
+import { abortableSleep as sleep } from '../../../util/abortable-sleep.ts';
 
 /** Position-only progress is persisted at most this often. */
 export const CHECKPOINT_IDLE_MS = 5000;
@@ -672,19 +673,4 @@ class Session {
     const base = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(failures - 1, 30));
     return base * (0.8 + 0.4 * Math.random());
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
