@@ -291,6 +291,7 @@ describe('with a filled embedded store', () => {
       '/api/v1/k8s/nodes',
       '/api/v1/k8s/overview',
       '/api/v1/k8s/pods',
+      '/api/v1/k8s/pods/{namespace}/{name}',
       '/api/v1/k8s/workloads',
       '/api/v1/logs',
       '/api/v1/logs/tail',
