@@ -118,6 +118,13 @@ export function openApiDocument(version: string): object {
               schema: { type: 'string' },
             },
             {
+              name: 'resource.<key>',
+              in: 'query',
+              description:
+                'Resource attribute equality filter, e.g. resource.k8s.pod.name=web-1 (repeatable keys)',
+              schema: { type: 'string' },
+            },
+            {
               name: 'tags',
               in: 'query',
               description: 'Attribute filters as a JSON object, e.g. {"http.method":"GET"}',
