@@ -8,11 +8,17 @@ export const BUDGET_BYTES = 300 * 1024;
 const dist = join(import.meta.dirname, '..', 'ui', 'dist');
 
 /** The scripts and module preloads index.html names, with raw and gzipped sizes. */
-export function initialJs(dir = dist) {
+export interface JsFile {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export function initialJs(dir = dist): JsFile[] {
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
   const files = [
     ...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="\/?([^"]+\.js)"/g),
-  ].map((m) => m[1]);
+  ].map((m) => m[1]!);
   return files.map((f) => {
     const body = readFileSync(join(dir, f));
     return { file: f, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
