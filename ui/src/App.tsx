@@ -85,7 +85,7 @@ export function App() {
     <RefreshContext.Provider value={{ tick, refresh }}>
       <div className="app">
         <nav className="sidebar">
-          <div className="brand">🐈 WatchingCat</div>
+          <div className="brand">WatchingCat</div>
           {NAV.map(([to, label, pages]) => (
             <Link key={to} to={to} className={pages.includes(route.page) ? 'active' : ''}>
               {label}

@@ -122,6 +122,16 @@ export function LineChart({
                 .join(' ')}
             />
           ))}
+          {series.map((s, i) =>
+            // Few points (a fresh series): dots, so a line of two points at the edge still shows.
+            s.points.length <= 30
+              ? s.points
+                  .filter(([, v]) => Number.isFinite(v))
+                  .map(([t, v]) => (
+                    <circle key={`${s.name}@${t}`} cx={x(t)} cy={y(v)} r={2.2} fill={colorOf(i)} />
+                  ))
+              : null,
+          )}
           {hover !== null && hover >= x0 && hover <= x1 ? (
             <line className="cursor" x1={x(hover)} x2={x(hover)} y1={pad.t} y2={H - pad.b} />
           ) : null}

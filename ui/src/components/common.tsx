@@ -87,18 +87,20 @@ export function UsageBar({
   request,
   limit,
   label,
+  title,
 }: {
   used: number | null;
   of: number | null;
   request?: number | null;
   limit?: number | null;
   label?: string;
+  title?: string;
 }) {
   if (used === null || of === null || of <= 0) return <span className="muted">{label ?? '–'}</span>;
   const f = used / of;
   const pos = (x: number): string => `${Math.min(100, (x / of) * 100)}%`;
   return (
-    <span className="usage" title={`${label ?? ''} ${fmtPercent(f)}`}>
+    <span className="usage" title={`${title ?? label ?? ''} (${fmtPercent(f)})`}>
       <span className="usage-track">
         <span
           className={`usage-fill ${f > 0.95 ? 'bad' : f > 0.8 ? 'warn' : ''}`}

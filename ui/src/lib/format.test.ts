@@ -26,6 +26,8 @@ test('bytes, cores, percentages, rates and numbers', () => {
   assert.equal(fmtRate(0.5), '0.50/s');
   assert.equal(fmtRate(12345), '12.3k/s');
   assert.equal(fmtNumber(0), '0');
+  assert.equal(fmtNumber(12), '12');
+  assert.equal(fmtNumber(1.5), '1.50');
   assert.equal(fmtNumber(0.004), '0.0040');
   assert.equal(fmtNumber(2_500_000), '2.50M');
   assert.equal(ratio(1, 4), 0.25);

@@ -105,7 +105,7 @@ export function fmtNumber(v: number | null | undefined): string {
   if (a >= 1e9) return `${trim(v / 1e9)}G`;
   if (a >= 1e6) return `${trim(v / 1e6)}M`;
   if (a >= 1e4) return `${trim(v / 1e3)}k`;
-  if (a === 0 || a >= 100) return v.toFixed(0);
+  if (a === 0 || a >= 100 || Number.isInteger(v)) return v.toFixed(0);
   if (a >= 1) return v.toFixed(2);
   return v.toPrecision(2);
 }

@@ -140,7 +140,7 @@ export function ServiceMapPage() {
                 ? `M ${a.x + 40} ${a.y - 18} C ${a.x + 90} ${a.y - 70}, ${a.x - 90} ${a.y - 70}, ${a.x - 40} ${a.y - 18}`
                 : `M ${x1} ${a.y} C ${(x1 + x2) / 2} ${a.y}, ${(x1 + x2) / 2} ${b.y}, ${x2} ${b.y}`;
               return (
-                <g key={`${e.parent}->${e.child}`} className={e.errors > 0 ? 'edge error' : 'edge'}>
+                <g key={`${e.parent}->${e.child}`} className={e.errors > 0 ? 'edge failing' : 'edge'}>
                   <path d={d} fill="none" markerEnd="url(#arrow)" />
                   <text
                     x={self ? a.x : (x1 + x2) / 2}
