@@ -20,6 +20,7 @@ function step(name, cmd, args) {
 const only = process.argv.slice(2);
 if (only.length === 0) {
   step('type check', 'tsc', ['--noEmit', '-p', 'tsconfig.json']);
+  step('type check (web UI)', 'tsc', ['--noEmit', '-p', 'ui/tsconfig.json']);
   step('lint', 'eslint', ['.']);
   step('format', 'prettier', ['--check', '.']);
 }
@@ -27,5 +28,5 @@ step('tests', process.execPath, [
   '--test',
   '--test-concurrency=2',
   '--test-timeout=300000',
-  ...(only.length ? only : ['src/**/*.test.ts', 'test/**/*.test.ts']),
+  ...(only.length ? only : ['src/**/*.test.ts', 'ui/src/**/*.test.ts', 'test/**/*.test.ts']),
 ]);

@@ -5,20 +5,12 @@
 // simulated pod with the status the API server holds and CPU and memory use from its containers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BIN, childEnv, freePort, startRole, type Running } from './helpers/process.ts';
+import { startSimStack, type SimStack } from './helpers/sim-stack.ts';
 
 const NODES = 2;
 const PODS = 10;
-const dir = mkdtempSync(join(tmpdir(), 'wc-k8s-e2e-'));
-let sim: ChildProcess | undefined;
+let stack: SimStack | undefined;
 let simApi = '';
-let backend: Running | undefined;
-let cluster: Running | undefined;
-const agents: Running[] = [];
 let api = '';
 
 interface ApiPod {
@@ -51,157 +43,13 @@ async function apiPods(): Promise<ApiPod[]> {
   return ((await res.json()) as { pods: ApiPod[] }).pods;
 }
 
-function yaml(lines: TemplateStringsArray, ...values: unknown[]): string {
-  return String.raw({ raw: lines }, ...values);
-}
-
 before(async () => {
-  const [simPort, otlpHttp, otlpGrpc, apiPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  simApi = `http://127.0.0.1:${simPort}`;
-  api = `http://127.0.0.1:${apiPort}`;
-  let out = '';
-  sim = spawn(
-    BIN,
-    [
-      'sim',
-      ...['--nodes', String(NODES), '--pods', String(PODS), '--seed', '11', '--churn', '0'],
-      ...['--listen', `127.0.0.1:${simPort}`, '--dir', join(dir, 'sim')],
-    ],
-    { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  sim.stdout!.on('data', (d: Buffer) => (out += d));
-  sim.stderr!.on('data', (d: Buffer) => (out += d));
-  for (let i = 0; i < 300 && !out.includes('simulated cluster running'); i++) {
-    if (sim.exitCode !== null) throw new Error(`sim exited early:\n${out}`);
-    await sleep(100);
-  }
-  const nodesDir = join(dir, 'sim', 'nodes');
-  let nodes: string[] = [];
-  for (let i = 0; i < 100 && nodes.length < NODES; i++) {
-    nodes = existsSync(nodesDir)
-      ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'kubelet.json')))
-      : [];
-    if (nodes.length < NODES) await sleep(100);
-  }
-  assert.equal(nodes.length, NODES, `simulated nodes did not appear:\n${out}`);
-
-  // The backend stores what the others send.
-  const backendHealth = await freePort();
-  writeFileSync(
-    join(dir, 'backend.yaml'),
-    yaml`receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:${otlpGrpc}
-      http:
-        endpoint: 127.0.0.1:${otlpHttp}
-exporters:
-  storage:
-service:
-  telemetry:
-    metrics:
-      level: none
-  metrics_endpoint:
-    address: 127.0.0.1:${await freePort()}
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [storage]
-    logs:
-      receivers: [otlp]
-      exporters: [storage]
-`,
-  );
-  backend = await startRole(
-    [
-      'backend',
-      ...['--config', join(dir, 'backend.yaml'), '--data-dir', join(dir, 'backend')],
-      ...['--api-address', `127.0.0.1:${apiPort}`],
-    ],
-    { healthPort: backendHealth, timeoutMs: 30_000 },
-  );
-  const toBackend = `exporters:
-  otlphttp:
-    endpoint: http://127.0.0.1:${otlpHttp}
-`;
-
-  // The cluster role: kube-state metrics of the simulated API server, pushed every second.
-  writeFileSync(
-    join(dir, 'cluster.yaml'),
-    yaml`receivers:
-  kubestate:
-    streaming:
-      interval: 1s
-${toBackend}service:
-  telemetry:
-    metrics:
-      level: none
-  metrics_endpoint:
-    address: 127.0.0.1:${await freePort()}
-  pipelines:
-    metrics:
-      receivers: [kubestate]
-      exporters: [otlphttp]
-`,
-  );
-  cluster = await startRole(
-    [
-      'cluster',
-      ...['--config', join(dir, 'cluster.yaml'), '--kubeconfig', join(dir, 'sim', 'kubeconfig')],
-      ...['--data-dir', join(dir, 'cluster')],
-    ],
-    { healthPort: await freePort(), timeoutMs: 30_000 },
-  );
-
-  // One agent per node, reading the node's files as a DaemonSet pod reads /hostfs.
-  for (const node of nodes) {
-    const kubelet = (
-      JSON.parse(readFileSync(join(nodesDir, node, 'kubelet.json'), 'utf8')) as { url: string }
-    ).url;
-    const config = join(dir, `agent-${node}.yaml`);
-    writeFileSync(
-      config,
-      yaml`receivers:
-  cadvisor:
-    collection_interval: 1s
-    kubelet:
-      endpoint: ${kubelet}
-      auth_type: none
-${toBackend}service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    metrics:
-      receivers: [cadvisor]
-      exporters: [otlphttp]
-`,
-    );
-    agents.push(
-      await startRole(
-        [
-          'agent',
-          ...['--config', config, '--root-path', join(nodesDir, node)],
-          ...['--metrics-address', `127.0.0.1:${await freePort()}`, '--data-dir', join(dir, `agent-${node}`)],
-        ],
-        { healthPort: await freePort(), env: { K8S_NODE_NAME: node }, timeoutMs: 30_000 },
-      ),
-    );
-  }
+  stack = await startSimStack({ nodes: NODES, pods: PODS });
+  ({ simApi, api } = stack);
 });
 
 after(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  await cluster?.stop();
-  await backend?.stop();
-  if (sim && sim.exitCode === null) sim.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 test('GET /api/v1/k8s/pods lists every simulated pod with its status, CPU and memory', async () => {

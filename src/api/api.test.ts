@@ -169,6 +169,10 @@ describe('with a filled embedded store', () => {
     assert.deepEqual(await ids('service=nobody'), []);
     assert.deepEqual(await ids('service=db&operation=SELECT&limit=2'), [3, 2].map(tid));
     assert.deepEqual(await ids('attr.http.method=POST'), [3, 1].map(tid));
+    // Resource attributes: every trace has an api and a db span; only the db spans run in shop.
+    assert.deepEqual(await ids('resource.service.name=db&limit=2'), [3, 2].map(tid));
+    assert.deepEqual(await ids('resource.k8s.namespace.name=shop'), []);
+    assert.deepEqual(await ids('resource.k8s.namespace.name=shop&service=api'), []);
     assert.deepEqual(await ids(`tags=${encodeURIComponent('{"http.method":"GET"}')}`), [2, 0].map(tid));
     assert.deepEqual(await ids('service=api&minDuration=25ms&maxDuration=35000000'), [tid(2)]);
     // RFC 3339 with nanoseconds and Unix ns: a range holding only traces 1 and 2.
@@ -291,6 +295,7 @@ describe('with a filled embedded store', () => {
       '/api/v1/k8s/nodes',
       '/api/v1/k8s/overview',
       '/api/v1/k8s/pods',
+      '/api/v1/k8s/pods/{namespace}/{name}',
       '/api/v1/k8s/workloads',
       '/api/v1/logs',
       '/api/v1/logs/tail',

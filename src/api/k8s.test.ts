@@ -173,7 +173,36 @@ function ksm(): Metric[] {
     add('kube_pod_container_status_ready', series({ ...id, container: 'app' }, p.ready ? 1 : 0, t));
     add('kube_pod_container_status_restarts_total', series({ ...id, container: 'app' }, p.restarts, t));
     add('kube_pod_created', series(id, Number(NOW / S) - p.createdAgo, t));
+    add(
+      'kube_pod_container_info',
+      series({ ...id, container: 'app', image: `registry/${p.pod}:1`, container_id: '' }, 1, t),
+    );
   }
+  // crash-1 waits in CrashLoopBackOff; job-2's container was OOMKilled; web-1 states requests
+  // and limits (two resources each), proxy-a only a CPU request.
+  const web1 = { namespace: 'shop', pod: 'web-1', uid: 'uid-web-1', container: 'app' };
+  add(
+    'kube_pod_container_status_waiting_reason',
+    series(
+      { namespace: 'shop', pod: 'crash-1', uid: 'uid-crash-1', container: 'app', reason: 'CrashLoopBackOff' },
+      1,
+    ),
+  );
+  add(
+    'kube_pod_container_status_terminated_reason',
+    series({ namespace: 'batch', pod: 'job-2', uid: 'uid-job-2', container: 'app', reason: 'OOMKilled' }, 1),
+  );
+  add('kube_pod_container_resource_requests', series({ ...web1, resource: 'cpu', unit: 'core' }, 0.25));
+  add('kube_pod_container_resource_requests', series({ ...web1, resource: 'memory', unit: 'byte' }, 128e6));
+  add('kube_pod_container_resource_limits', series({ ...web1, resource: 'cpu', unit: 'core' }, 2));
+  add('kube_pod_container_resource_limits', series({ ...web1, resource: 'memory', unit: 'byte' }, 256e6));
+  add(
+    'kube_pod_container_resource_requests',
+    series(
+      { namespace: 'kube-system', pod: 'proxy-a', uid: 'uid-proxy-a', container: 'app', resource: 'cpu' },
+      0.1,
+    ),
+  );
   // n3 is not ready; n1 is the control plane.
   for (const [node, ready] of [
     ['n1', true],
@@ -432,6 +461,9 @@ describe('k8s views', () => {
       ],
     );
     assert.equal(nodes[0]!['kubeletVersion'], 'v1.31.2');
+    // The status that holds for each condition (MemoryPressure's only series is "true" = 0).
+    assert.deepEqual(nodes[0]!['conditions'], [{ type: 'Ready', status: 'true' }]);
+    assert.deepEqual(nodes[2]!['conditions'], [{ type: 'Ready', status: 'false' }]);
     assert.deepEqual(nodes[0]!['allocatable'], { cpuCores: 4, memoryBytes: 16 * GiB, pods: 110 });
     close(nodes[0]!['cpuCores'], 1.5);
     assert.equal(nodes[0]!['memoryBytes'], 200e6);
@@ -473,12 +505,25 @@ describe('k8s views', () => {
         ageSeconds: 3600,
         cpuCores: 1.5,
         memoryBytes: 200e6,
+        status: 'Running',
+        requests: { cpuCores: 0.25, memoryBytes: 128e6 },
+        limits: { cpuCores: 2, memoryBytes: 256e6 },
       },
     );
     const crash = pods.find((p) => p['name'] === 'crash-1')!;
     assert.deepEqual(
-      [crash['phase'], crash['containers'], crash['restarts'], crash['cpuCores']],
-      ['Running', { ready: 0, total: 1 }, 7, null],
+      [crash['phase'], crash['status'], crash['containers'], crash['restarts'], crash['cpuCores']],
+      ['Running', 'CrashLoopBackOff', { ready: 0, total: 1 }, 7, null],
+    );
+    assert.equal(pods.find((p) => p['name'] === 'job-2')!['status'], 'OOMKilled');
+    assert.equal(pods.find((p) => p['name'] === 'job-1')!['status'], 'Succeeded');
+    const proxy = pods.find((p) => p['name'] === 'proxy-a')!;
+    assert.deepEqual(
+      [proxy['requests'], proxy['limits']],
+      [
+        { cpuCores: 0.1, memoryBytes: null },
+        { cpuCores: null, memoryBytes: null },
+      ],
     );
     close(pods.find((p) => p['name'] === 'web-2')!['cpuCores'], 0.5);
     assert.equal(pods.find((p) => p['name'] === 'pending-1')!['createdBy'], null);
@@ -499,6 +544,47 @@ describe('k8s views', () => {
       'web-1',
       'web-2',
     ]);
+  });
+
+  test('pods: one pod with its containers', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const pod = (await get('/api/v1/k8s/pods/shop/web-1'))['pod'] as Obj;
+    assert.equal(pod['status'], 'Running');
+    assert.equal(pod['node'], 'n1');
+    const [c, ...rest] = pod['containerList'] as Obj[];
+    assert.deepEqual(rest, []);
+    assert.deepEqual(
+      { ...c, cpuCores: Math.round((c!['cpuCores'] as number) * 1e9) / 1e9 },
+      {
+        name: 'app',
+        image: 'registry/web-1:1',
+        ready: true,
+        restarts: 0,
+        state: 'running',
+        reason: '',
+        requests: { cpuCores: 0.25, memoryBytes: 128e6 },
+        limits: { cpuCores: 2, memoryBytes: 256e6 },
+        cpuCores: 1.5,
+        memoryBytes: 200e6,
+      },
+    );
+    const crash = (await get('/api/v1/k8s/pods/shop/crash-1'))['pod'] as Obj;
+    assert.deepEqual(
+      (crash['containerList'] as Obj[]).map((x) => [x['state'], x['reason'], x['restarts']]),
+      [['waiting', 'CrashLoopBackOff', 7]],
+    );
+    const missing = await get('/api/v1/k8s/pods/shop/nope', 404);
+    assert.equal(missing.error?.code, 'not_found');
+    // A deleted pod is found with a window reaching back to its last series.
+    await get('/api/v1/k8s/pods/shop/old-1', 404);
+    await get('/api/v1/k8s/pods/shop/old-1?window=15m');
+  });
+
+  test('pods: the whole list in one page', async (t) => {
+    if (!app) return t.skip(unavailable);
+    const b = await get('/api/v1/k8s/pods?limit=10000');
+    assert.equal((b['pods'] as Obj[]).length, 8);
+    await get('/api/v1/k8s/pods?limit=10001', 400);
   });
 
   test('pods: pagination', async (t) => {
@@ -601,6 +687,7 @@ describe('k8s views', () => {
     assert.deepEqual(await reasons('type=Normal&namespace=shop'), ['ScalingReplicaSet', 'Scheduled']);
     assert.deepEqual(await reasons('kind=Deployment'), ['ScalingReplicaSet']);
     assert.deepEqual(await reasons('kind=Pod&name=web-1'), ['Scheduled']);
+    assert.deepEqual(await reasons('reason=BackOff'), ['BackOff']);
     assert.deepEqual(await reasons(`start=${NOW - 3n * 3600n * S}&type=Warning`), [
       'BackOff',
       'FailedScheduling',
@@ -617,7 +704,9 @@ describe('k8s views', () => {
     );
     assert.deepEqual(
       paths.sort(),
-      ['events', 'namespaces', 'nodes', 'overview', 'pods', 'workloads'].map((v) => `/api/v1/k8s/${v}`),
+      ['events', 'namespaces', 'nodes', 'overview', 'pods', 'pods/{namespace}/{name}', 'workloads'].map(
+        (v) => `/api/v1/k8s/${v}`,
+      ),
     );
   });
 

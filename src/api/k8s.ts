@@ -21,6 +21,7 @@ import {
   type LatestValue,
 } from '../storage/k8s-queries.ts';
 import type { ApiContext } from './context.ts';
+import { HttpError } from './errors.ts';
 import { BadRequest, one, parseDurationNs, parseLimit, parseRange, parseTime, type Query } from './params.ts';
 
 export const DEFAULT_WINDOW_NS = 300n * 1_000_000_000n;
@@ -29,6 +30,8 @@ const HOUR_NS = 3600n * 1_000_000_000n;
 export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
 type Phase = (typeof PHASES)[number];
 const MAX_NAME = 253;
+/** The largest page of /k8s/pods: a whole 10,000-pod cluster in one answer. */
+export const MAX_PODS_PAGE = 10_000;
 
 function parseAt(q: Query, nowNs: bigint): At {
   const a = one(q, 'at');
@@ -49,6 +52,22 @@ function nameParam(q: Query, name: string): string | undefined {
 
 const key = (...parts: string[]): string => JSON.stringify(parts);
 
+interface Resources {
+  cpuCores: number | null;
+  memoryBytes: number | null;
+}
+
+interface ContainerState {
+  ready: boolean;
+  restarts: number;
+  /** The reason of the current waiting / terminated state, when the container is in one. */
+  waiting?: string;
+  terminated?: string;
+  image?: string;
+  requests: Resources;
+  limits: Resources;
+}
+
 interface PodState {
   namespace: string;
   name: string;
@@ -56,8 +75,12 @@ interface PodState {
   node: string;
   phase: Phase;
   createdBy: { kind: string; name: string } | null;
-  containers: Map<string, { ready: boolean; restarts: number }>;
+  containers: Map<string, ContainerState>;
   createdSec?: number;
+  /** kube_pod_deletion_timestamp: the pod is terminating. */
+  deleting?: boolean;
+  /** kube_pod_status_reason with value 1 (Evicted, NodeLost, …). */
+  reason?: string;
 }
 
 const POD_METRICS = [
@@ -66,7 +89,22 @@ const POD_METRICS = [
   'kube_pod_container_status_ready',
   'kube_pod_container_status_restarts_total',
   'kube_pod_created',
+  'kube_pod_container_status_waiting_reason',
+  'kube_pod_container_status_terminated_reason',
+  'kube_pod_container_resource_requests',
+  'kube_pod_container_resource_limits',
+  'kube_pod_deletion_timestamp',
+  'kube_pod_status_reason',
 ];
+/** Series that only matter when their value is 1 (one per phase / reason / condition status). */
+const INDICATORS = [
+  'kube_pod_status_phase',
+  'kube_pod_status_reason',
+  'kube_pod_container_status_waiting_reason',
+  'kube_pod_container_status_terminated_reason',
+  'kube_node_status_condition',
+];
+const POD_DETAIL_METRICS = [...POD_METRICS, 'kube_pod_container_info'];
 
 /** Pods at `at`, keyed by [namespace, name]; a pod exists when any of its families does. */
 function assemblePods(values: LatestValue[]): Map<string, PodState> {
@@ -93,8 +131,21 @@ function assemblePods(values: LatestValue[]): Map<string, PodState> {
     const container = () => {
       const c = l['container'] ?? '';
       let s = p.containers.get(c);
-      if (!s) p.containers.set(c, (s = { ready: false, restarts: 0 }));
+      if (!s)
+        p.containers.set(
+          c,
+          (s = {
+            ready: false,
+            restarts: 0,
+            requests: { cpuCores: null, memoryBytes: null },
+            limits: { cpuCores: null, memoryBytes: null },
+          }),
+        );
       return s;
+    };
+    const resource = (r: Resources): void => {
+      if (l['resource'] === 'cpu') r.cpuCores = value;
+      else if (l['resource'] === 'memory') r.memoryBytes = value;
     };
     switch (metric) {
       case 'kube_pod_info':
@@ -114,6 +165,27 @@ function assemblePods(values: LatestValue[]): Map<string, PodState> {
         break;
       case 'kube_pod_created':
         p.createdSec = value;
+        break;
+      case 'kube_pod_container_status_waiting_reason':
+        if (value === 1) container().waiting = l['reason'] ?? '';
+        break;
+      case 'kube_pod_container_status_terminated_reason':
+        if (value === 1) container().terminated = l['reason'] ?? '';
+        break;
+      case 'kube_pod_container_resource_requests':
+        resource(container().requests);
+        break;
+      case 'kube_pod_container_resource_limits':
+        resource(container().limits);
+        break;
+      case 'kube_pod_container_info':
+        container().image = l['image'] ?? '';
+        break;
+      case 'kube_pod_deletion_timestamp':
+        p.deleting = true;
+        break;
+      case 'kube_pod_status_reason':
+        if (value === 1 && l['reason']) p.reason = l['reason'];
         break;
     }
   }
@@ -144,6 +216,34 @@ function usageBy(containers: ContainerUsage[], by: 'pod' | 'node'): Map<string, 
 const NO_USAGE: Usage = { cpuCores: null, memoryBytes: null };
 const terminated = (p: PodState): boolean => p.phase === 'Succeeded' || p.phase === 'Failed';
 
+/**
+ * The STATUS column of `kubectl get pods`, as far as kube-state metrics tell it: the pod's
+ * reason (Evicted, …), else the last container's waiting or terminated reason (CrashLoopBackOff,
+ * ImagePullBackOff, Completed, OOMKilled, …), else the phase; "Terminating" once deletion began.
+ */
+export function kubectlStatus(p: {
+  phase: string;
+  reason?: string;
+  deleting?: boolean;
+  containers: Iterable<{ waiting?: string; terminated?: string }>;
+}): string {
+  if (p.deleting && p.reason !== 'NodeLost') return 'Terminating';
+  if (p.reason) return p.reason;
+  let status = p.phase;
+  for (const c of p.containers) {
+    if (c.waiting) status = c.waiting;
+    else if (c.terminated) status = c.terminated;
+  }
+  return status;
+}
+
+/** Sum over containers; null when no container states it (a container without it: unbounded). */
+function sumResources(cs: ContainerState[], which: 'requests' | 'limits'): Resources {
+  const sum = (k: keyof Resources): number | null =>
+    cs.some((c) => c[which][k] !== null) ? cs.reduce((s, c) => s + (c[which][k] ?? 0), 0) : null;
+  return { cpuCores: sum('cpuCores'), memoryBytes: sum('memoryBytes') };
+}
+
 function podJson(p: PodState, at: bigint, usage: Usage) {
   const cs = [...p.containers.values()];
   return {
@@ -157,6 +257,9 @@ function podJson(p: PodState, at: bigint, usage: Usage) {
     restarts: cs.reduce((s, c) => s + c.restarts, 0),
     ageSeconds: p.createdSec === undefined ? null : Math.max(0, Math.floor(Number(at) / 1e9 - p.createdSec)),
     ...usage,
+    status: kubectlStatus({ ...p, containers: cs }),
+    requests: sumResources(cs, 'requests'),
+    limits: sumResources(cs, 'limits'),
   };
 }
 
@@ -166,6 +269,8 @@ interface NodeState {
   roles: string[];
   kubeletVersion: string;
   allocatable: { cpuCores: number | null; memoryBytes: number | null; pods: number | null };
+  /** Every condition with the status whose series is 1 (true, false or unknown). */
+  conditions: { type: string; status: string }[];
 }
 
 const NODE_METRICS = [
@@ -188,20 +293,26 @@ function assembleNodes(values: LatestValue[]): Map<string, NodeState> {
         roles: [],
         kubeletVersion: '',
         allocatable: { cpuCores: null, memoryBytes: null, pods: null },
+        conditions: [],
       };
       nodes.set(name, n);
     }
     if (metric === 'kube_node_info') n.kubeletVersion = l['kubelet_version'] ?? '';
     else if (metric === 'kube_node_role' && value === 1 && l['role']) n.roles.push(l['role']);
-    else if (metric === 'kube_node_status_condition' && l['condition'] === 'Ready' && l['status'] === 'true')
-      n.ready = value === 1;
-    else if (metric === 'kube_node_status_allocatable') {
+    else if (metric === 'kube_node_status_condition') {
+      if (l['condition'] === 'Ready' && l['status'] === 'true') n.ready = value === 1;
+      if (value === 1 && l['condition'])
+        n.conditions.push({ type: l['condition'], status: l['status'] ?? '' });
+    } else if (metric === 'kube_node_status_allocatable') {
       if (l['resource'] === 'cpu') n.allocatable.cpuCores = value;
       else if (l['resource'] === 'memory') n.allocatable.memoryBytes = value;
       else if (l['resource'] === 'pods') n.allocatable.pods = value;
     }
   }
-  for (const n of nodes.values()) n.roles.sort();
+  for (const n of nodes.values()) {
+    n.roles.sort();
+    n.conditions.sort((a, b) => cmp(a.type, b.type));
+  }
   return nodes;
 }
 
@@ -316,12 +427,17 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const namespace = nameParam(q, 'namespace');
     const node = nameParam(q, 'node');
     const phase = parsePhase(q);
-    const limit = parseLimit(q, 100);
+    const limit = parseLimit(q, 100, MAX_PODS_PAGE);
     const c = one(q, 'cursor');
     const after = c === undefined ? undefined : decodeCursor(c);
     const filters = namespace !== undefined ? { namespace } : undefined;
     const [vals, usage] = await Promise.all([
-      latestValues(storage, { ...a, metrics: POD_METRICS, ...(filters ? { filters } : {}) }),
+      latestValues(storage, {
+        ...a,
+        metrics: POD_METRICS,
+        dropZero: INDICATORS,
+        ...(filters ? { filters } : {}),
+      }),
       containerUsage(storage, a),
     ]);
     const perPod = usageBy(usage.rows, 'pod');
@@ -343,11 +459,62 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
+  app.get('/api/v1/k8s/pods/:namespace/:name', async (req: FastifyRequest) => {
+    const q = req.query as Query;
+    const a = parseAt(q, ctx.now());
+    const { namespace, name } = req.params as { namespace: string; name: string };
+    for (const [k, v] of [
+      ['namespace', namespace],
+      ['name', name],
+    ] as const)
+      if (v === '' || v.length > MAX_NAME) throw new BadRequest(k, `expected 1..${MAX_NAME} characters`);
+    const [vals, usage] = await Promise.all([
+      latestValues(storage, {
+        ...a,
+        metrics: POD_DETAIL_METRICS,
+        dropZero: INDICATORS,
+        filters: { namespace, pod: name },
+      }),
+      containerUsage(storage, a),
+    ]);
+    const p = assemblePods(vals.rows).get(key(namespace, name));
+    if (!p) throw new HttpError(404, 'not_found', `pod ${namespace}/${name} not found at ${a.at}`);
+    const mine = usage.rows.filter((u) => u.namespace === namespace && u.pod === name);
+    const podUsage = usageBy(mine, 'pod').get(key(namespace, name)) ?? NO_USAGE;
+    const perContainer = new Map<string, Usage>();
+    for (const u of mine) addUsage(perContainer, u.container, u);
+    return {
+      ...asOf(a),
+      pod: {
+        ...podJson(p, a.at, podUsage),
+        containerList: [...p.containers.entries()]
+          .sort(([x], [y]) => cmp(x, y))
+          .map(([cname, c]) => ({
+            name: cname,
+            image: c.image ?? '',
+            ready: c.ready,
+            restarts: c.restarts,
+            state:
+              c.waiting !== undefined ? 'waiting' : c.terminated !== undefined ? 'terminated' : 'running',
+            reason: c.waiting ?? c.terminated ?? '',
+            requests: c.requests,
+            limits: c.limits,
+            ...(perContainer.get(cname) ?? NO_USAGE),
+          })),
+      },
+      truncated: vals.truncated || usage.truncated,
+    };
+  });
+
   app.get('/api/v1/k8s/nodes', async (req: FastifyRequest) => {
     const a = parseAt(req.query as Query, ctx.now());
     const [nodeVals, podVals, usage] = await Promise.all([
-      latestValues(storage, { ...a, metrics: NODE_METRICS }),
-      latestValues(storage, { ...a, metrics: ['kube_pod_info', 'kube_pod_status_phase'] }),
+      latestValues(storage, { ...a, metrics: NODE_METRICS, dropZero: INDICATORS }),
+      latestValues(storage, {
+        ...a,
+        metrics: ['kube_pod_info', 'kube_pod_status_phase'],
+        dropZero: INDICATORS,
+      }),
       containerUsage(storage, a),
     ]);
     const perNode = usageBy(usage.rows, 'node');
@@ -382,7 +549,11 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const a = parseAt(req.query as Query, ctx.now());
     const [nsVals, podVals] = await Promise.all([
       latestValues(storage, { ...a, metrics: ['kube_namespace_status_phase'] }),
-      latestValues(storage, { ...a, metrics: ['kube_pod_info', 'kube_pod_status_phase'] }),
+      latestValues(storage, {
+        ...a,
+        metrics: ['kube_pod_info', 'kube_pod_status_phase'],
+        dropZero: INDICATORS,
+      }),
     ]);
     const out = new Map<
       string,
@@ -422,6 +593,7 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const namespace = nameParam(q, 'namespace');
     const kind = nameParam(q, 'kind');
     const name = nameParam(q, 'name');
+    const reason = nameParam(q, 'reason');
     const type = one(q, 'type');
     if (type !== undefined && type !== 'Warning' && type !== 'Normal')
       throw new BadRequest('type', `expected Warning or Normal, got "${type}"`);
@@ -434,6 +606,7 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
       ...(namespace !== undefined ? { namespace } : {}),
       ...(kind !== undefined ? { kind } : {}),
       ...(name !== undefined ? { name } : {}),
+      ...(reason !== undefined ? { reason } : {}),
       ...(type !== undefined ? { type } : {}),
     });
     return {
@@ -447,8 +620,12 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/v1/k8s/overview', async (req: FastifyRequest) => {
     const a = parseAt(req.query as Query, ctx.now());
     const [nodeVals, podVals, wlVals, usage, warnings] = await Promise.all([
-      latestValues(storage, { ...a, metrics: NODE_METRICS }),
-      latestValues(storage, { ...a, metrics: ['kube_pod_info', 'kube_pod_status_phase'] }),
+      latestValues(storage, { ...a, metrics: NODE_METRICS, dropZero: INDICATORS }),
+      latestValues(storage, {
+        ...a,
+        metrics: ['kube_pod_info', 'kube_pod_status_phase'],
+        dropZero: INDICATORS,
+      }),
       latestValues(storage, { ...a, metrics: WORKLOAD_METRICS }),
       containerUsage(storage, a),
       countK8sEvents(storage, { start: a.at > HOUR_NS ? a.at - HOUR_NS : 0n, end: a.at, type: 'Warning' }),

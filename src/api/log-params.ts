@@ -61,14 +61,21 @@ export function parseLogFilters(q: Query): LogFilters {
   if (severity !== undefined) out.severityMin = parseSeverity(severity);
   const service = one(q, 'service');
   if (service !== undefined) out.service = bounded('service', service);
+  out.resource = parseResourceFilters(q);
+  return out;
+}
+
+/** `resource.<key>=<value>` parameters: resource attribute equality (logs and trace search). */
+export function parseResourceFilters(q: Query): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(q)) {
     if (!k.startsWith('resource.')) continue;
     const key = k.slice('resource.'.length);
     if (key === '') throw new BadRequest(k, 'resource attribute key is empty');
     if (Array.isArray(v)) throw new BadRequest(k, 'given more than once');
-    out.resource[bounded(k, key)] = bounded(k, v ?? '');
+    out[bounded(k, key)] = bounded(k, v ?? '');
   }
-  if (Object.keys(out.resource).length > MAX_RESOURCE_FILTERS)
+  if (Object.keys(out).length > MAX_RESOURCE_FILTERS)
     throw new BadRequest('resource', `at most ${MAX_RESOURCE_FILTERS} resource attribute filters`);
   return out;
 }

@@ -1,5 +1,5 @@
 // The OpenAPI 3 description of the endpoints that exist (served at /api/v1/openapi.json).
-import { PHASES } from './k8s.ts';
+import { MAX_PODS_PAGE, PHASES } from './k8s.ts';
 import { MAX_POINTS } from './metric-params.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './params.ts';
 import { DEFAULT_TAIL_OPTIONS } from './tail.ts';
@@ -115,6 +115,13 @@ export function openApiDocument(version: string): object {
               name: 'attr.<key>',
               in: 'query',
               description: 'Span attribute equality filter, e.g. attr.http.method=GET (repeatable keys)',
+              schema: { type: 'string' },
+            },
+            {
+              name: 'resource.<key>',
+              in: 'query',
+              description:
+                'Resource attribute equality filter, e.g. resource.k8s.pod.name=web-1 (repeatable keys)',
               schema: { type: 'string' },
             },
             {
@@ -262,16 +269,28 @@ export function openApiDocument(version: string): object {
         'Cluster overview: nodes ready/not ready, pods by phase, workloads healthy/degraded, Warning events in the hour before `at`, CPU cores and memory bytes used vs allocatable',
       ),
       '/api/v1/k8s/nodes': k8s(
-        'Nodes: ready, roles, kubelet version, allocatable cpu/memory/pods, non-terminated pods, CPU cores and memory working set used (null without container metrics)',
+        'Nodes: ready, conditions (type and the status that holds), roles, kubelet version, allocatable cpu/memory/pods, non-terminated pods, CPU cores and memory working set used (null without container metrics)',
       ),
       '/api/v1/k8s/pods': k8s(
-        'Pods sorted by namespace and name: uid, node, phase, owner, ready/total containers, restarts, age, CPU cores, memory bytes; `next` pages on (null on the last page)',
+        'Pods sorted by namespace and name: uid, node, phase, status as `kubectl get pods` shows it, owner, ready/total containers, restarts, age, CPU cores, memory bytes, summed container requests/limits (cpuCores, memoryBytes; null when no container sets one); `next` pages on (null on the last page)',
         [
           q('namespace', 'Namespace equals'),
           q('node', 'Node equals'),
           q('phase', 'Phase equals', { type: 'string', enum: [...PHASES] }),
-          q('limit', 'Pods per page', { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 100 }),
+          q('limit', 'Pods per page', {
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_PODS_PAGE,
+            default: 100,
+          }),
           q('cursor', 'A `next` from an earlier page'),
+        ],
+      ),
+      '/api/v1/k8s/pods/{namespace}/{name}': k8s(
+        'One pod as in /k8s/pods, plus `containerList`: per container its image, ready, restarts, state (running/waiting/terminated) and reason, requests, limits, CPU cores and memory bytes used; 404 when the pod has no series at `at`',
+        [
+          { name: 'namespace', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
         ],
       ),
       '/api/v1/k8s/workloads': k8s(
@@ -287,6 +306,7 @@ export function openApiDocument(version: string): object {
             q('namespace', 'Namespace equals'),
             q('kind', 'Involved object kind equals (k8s.object.kind)'),
             q('name', 'Involved object name equals (k8s.object.name)'),
+            q('reason', 'Event reason equals (k8s.event.reason)'),
             q('type', 'Event type', { type: 'string', enum: ['Warning', 'Normal'] }),
             ...range,
             q('limit', 'Most events returned', {

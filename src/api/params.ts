@@ -64,11 +64,11 @@ export function parseDurationNs(name: string, v: string): bigint {
   return BigInt(Math.round(total));
 }
 
-export function parseLimit(q: Query, dflt = DEFAULT_LIMIT): number {
+export function parseLimit(q: Query, dflt = DEFAULT_LIMIT, max = MAX_LIMIT): number {
   const v = one(q, 'limit');
   if (v === undefined) return dflt;
-  if (!/^\d{1,6}$/.test(v) || Number(v) < 1 || Number(v) > MAX_LIMIT)
-    throw new BadRequest('limit', `expected an integer from 1 to ${MAX_LIMIT}, got "${v}"`);
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1 || Number(v) > max)
+    throw new BadRequest('limit', `expected an integer from 1 to ${max}, got "${v}"`);
   return Number(v);
 }
 

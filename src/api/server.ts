@@ -2,6 +2,7 @@
 // are `{"error": {"code", "message"}}`: a bad parameter 400 (naming it), a missing token 401,
 // an unknown trace or route 404, a storage failure 503. No request can crash the process.
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { splitHostPort } from '../config/schema-helpers.ts';
 import type { Storage } from '../storage/connection.ts';
@@ -35,6 +36,8 @@ export interface ApiOptions {
 export interface Api {
   /** http://host:port as bound. */
   readonly url: string;
+  /** The API's request handler, for another server in this process (the web UI's). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
 
@@ -171,6 +174,7 @@ export async function startApi(opts: ApiOptions): Promise<Api> {
   opts.logger.info({ url }, 'REST API listening');
   return {
     url,
+    handle: (req, res) => app.routing(req, res),
     async close() {
       // Live tails end at once (preClose); a request still running gets CLOSE_GRACE_MS, and a
       // connection that never sent a request would otherwise hold the close until the client

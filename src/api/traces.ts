@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { searchTraces, type TraceSearch, type TraceSummary } from '../storage/queries.ts';
 import type { ApiContext } from './context.ts';
 import { traceSummaryJson } from './json.ts';
+import { parseResourceFilters } from './log-params.ts';
 import {
   BadRequest,
   one,
@@ -61,6 +62,7 @@ export function registerTraceSearch(app: FastifyInstance, ctx: ApiContext): void
       startNs,
       endNs,
       attributes: parseAttributes(q),
+      resource: parseResourceFilters(q),
       ...(service ? { service } : {}),
       ...(operation ? { operation } : {}),
       ...(minDurationNs !== undefined ? { minDurationNs } : {}),

@@ -2,6 +2,7 @@
 // exporter writes (acquireStorage shares one instance per process and options).
 import type { ResolvedConfig } from '../config/load.ts';
 import { startApi, type Api } from '../api/server.ts';
+import type { UiServer } from '../api/ui-server.ts';
 import { configSchema, type StorageExporterConfig } from '../components/exporters/storage/config.ts';
 import { storageOptions } from '../components/exporters/storage/factory.ts';
 import { acquireStorage } from '../storage/shared.ts';
@@ -9,6 +10,8 @@ import type { Logger } from '../telemetry/logger.ts';
 
 export interface BackendApi {
   readonly url: string;
+  /** The web UI's address, when it is served. */
+  readonly uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -39,11 +42,26 @@ export async function startBackendApi(resolved: ResolvedConfig, logger: Logger):
     await lease.release();
     throw e;
   }
+  // The web UI on its own address, answering /api and /health through the API's handler. A UI
+  // that cannot listen (port taken) is logged and left out: ingest and the API keep running.
+  let ui: UiServer | undefined;
+  try {
+    const { startUiServer } = await import('../api/ui-server.ts');
+    ui = await startUiServer({
+      address: resolved.service.backend.ui.address,
+      api: api.handle,
+      logger: logger.child({ component: 'ui' }),
+    });
+  } catch (e) {
+    logger.error({ error: (e as Error).message }, 'web UI not served');
+  }
   return {
     url: api.url,
+    ...(ui ? { uiUrl: ui.url } : {}),
     async close() {
       try {
-        await api.close();
+        // Together: the API's close ends live tails, which are connections of the UI server too.
+        await Promise.all([ui?.close(), api.close()]);
       } finally {
         await lease.release();
       }

@@ -86,7 +86,12 @@ function capped<T>(all: T[]): Capped<T> {
  */
 export async function latestValues(
   storage: Storage,
-  q: At & { metrics: readonly string[]; filters?: Record<string, string> },
+  q: At & {
+    metrics: readonly string[];
+    filters?: Record<string, string>;
+    /** Metrics whose series are left out when their latest value is 0 (phase-style indicators). */
+    dropZero?: readonly string[];
+  },
 ): Promise<Capped<LatestValue>> {
   const params = windowParams(q);
   if (!Array.isArray(q.metrics) || q.metrics.length === 0 || q.metrics.length > MAX_METRICS)
@@ -98,9 +103,16 @@ export async function latestValues(
     HAS_VALUE,
     ...labelFilters(q.filters, LABELS, params),
   ];
+  let having = '';
+  if (q.dropZero !== undefined && q.dropZero.length > 0) {
+    if (q.dropZero.length > MAX_METRICS)
+      throw new QueryError(`invalid dropZero: expected at most ${MAX_METRICS} names`);
+    params['zero'] = q.dropZero.map((m, i) => checkString(m, `dropZero[${i}]`, 255));
+    having = `HAVING m NOT IN {zero:Array(String)} OR argMax(${VALUE}, timestamp) != 0`;
+  }
   const sql = `SELECT metric_name AS m, any(${LABELS}) AS lbl, toString(argMax(${VALUE}, timestamp)) AS val
     FROM ${storage.database}.${TABLES.gaugeSum} WHERE ${where.join(' AND ')}
-    GROUP BY metric_name, series_id ORDER BY m LIMIT ${MAX_ROWS + 1}`;
+    GROUP BY metric_name, series_id ${having} ORDER BY m LIMIT ${MAX_ROWS + 1}`;
   const out = await rows<Row>(storage, sql, params);
   return capped(
     out.map((r) => ({
@@ -185,6 +197,8 @@ export interface EventQuery {
   /** The involved object's kind (k8s.object.kind) and name (k8s.object.name). */
   kind?: string;
   name?: string;
+  /** The event's reason (k8s.event.reason). */
+  reason?: string;
   type?: 'Warning' | 'Normal';
   limit?: number;
 }
@@ -227,6 +241,7 @@ function eventWhere(q: EventQuery, params: Record<string, unknown>): string[] {
   eq('k8s.namespace.name', q.namespace, 'namespace');
   eq('k8s.object.kind', q.kind, 'kind');
   eq('k8s.object.name', q.name, 'name');
+  eq('k8s.event.reason', q.reason, 'reason');
   if (q.type !== undefined) {
     if (q.type !== 'Warning' && q.type !== 'Normal')
       throw new QueryError(`invalid type ${JSON.stringify(q.type)}: expected Warning or Normal`);

@@ -117,6 +117,8 @@ export interface TraceSearch {
   operation?: string;
   /** Span attribute equality filters (values as stored, see attributes.ts). */
   attributes?: Record<string, string>;
+  /** Resource attribute equality filters (k8s.pod.name, …). */
+  resource?: Record<string, string>;
   minDurationNs?: bigint;
   maxDurationNs?: bigint;
   startNs: bigint;
@@ -147,6 +149,8 @@ export async function searchTraces(storage: Storage, q: TraceSearch): Promise<Tr
   checkTime(q.maxDurationNs, 'maxDurationNs');
   const attrs = Object.entries(q.attributes ?? {});
   if (attrs.length > MAX_FILTERS) throw new QueryError(`too many attribute filters (max ${MAX_FILTERS})`);
+  const res = Object.entries(q.resource ?? {});
+  if (res.length > MAX_FILTERS) throw new QueryError(`too many resource filters (max ${MAX_FILTERS})`);
   const where = [
     'timestamp >= fromUnixTimestamp64Nano({start:Int64})',
     'timestamp <= fromUnixTimestamp64Nano({end:Int64})',
@@ -172,6 +176,11 @@ export async function searchTraces(storage: Storage, q: TraceSearch): Promise<Tr
     where.push(`attributes[{ak${i}:String}] = {av${i}:String}`);
     params[`ak${i}`] = k;
     params[`av${i}`] = v;
+  });
+  res.forEach(([k, v], i) => {
+    where.push(`resource_attributes[{rk${i}:String}] = {rv${i}:String}`);
+    params[`rk${i}`] = k;
+    params[`rv${i}`] = v;
   });
   const db = storage.database;
   const sql = `

@@ -1,0 +1,57 @@
+// A chart fed by /api/v1/metrics/{name}/query_range.
+import { apiUrl } from '../api/client.ts';
+import type { RangeSeries } from '../api/types.ts';
+import { LineChart } from './charts.tsx';
+import { ErrorBox } from './common.tsx';
+import { rangeParams } from './data.ts';
+import { useApi, useTimeRange } from './hooks.ts';
+
+export function seriesName(labels: Record<string, string>, by: string[]): string {
+  const keys = by.length > 0 ? by : Object.keys(labels).sort();
+  return keys.map((k) => (by.length === 1 ? (labels[k] ?? '') : `${k}=${labels[k] ?? ''}`)).join(', ');
+}
+
+export function MetricChart({
+  metric,
+  fn,
+  by = [],
+  matchers = [],
+  title,
+  format,
+  height,
+}: {
+  metric: string;
+  fn: string;
+  by?: string[];
+  matchers?: string[];
+  title: string;
+  format: (v: number) => string;
+  height?: number;
+}) {
+  const range = useTimeRange();
+  const r = useApi<{ series: RangeSeries[] }>(
+    apiUrl(`metrics/${encodeURIComponent(metric)}/query_range`, {
+      ...rangeParams(range),
+      fn,
+      by: by.length ? by.join(',') : undefined,
+      'match[]': matchers,
+    }),
+  );
+  const series = (r.data?.series ?? []).map((s) => ({
+    name: seriesName(s.labels, by),
+    points: s.points.map(([t, v]) => [t, Number(v)] as [number, number]),
+  }));
+  return (
+    <div>
+      <ErrorBox error={r.error} />
+      <LineChart
+        title={title}
+        series={series}
+        format={format}
+        startMs={range.startMs}
+        endMs={range.endMs}
+        {...(height ? { height } : {})}
+      />
+    </div>
+  );
+}
