@@ -64,7 +64,7 @@ export function addDemoToConfig(raw: Obj, demo: DemoCluster): void {
   const metrics: string[] = ['kubestate'];
   const logs: string[] = ['k8s_events'];
   receivers.kubestate = { streaming: { interval: '10s' } };
-  receivers.k8s_events = {};
+  receivers.k8s_events = { start_at: 'beginning' }; // a new cluster: its events so far too
   demo.nodes.forEach((n, i) => {
     receivers[`cadvisor/node${i}`] = {
       root_path: n.root,

@@ -20,6 +20,12 @@ export const configSchema = section({
   types: names(),
   /** Leave out events of these types. */
   types_exclude: names(),
+  /**
+   * Where a first start (no checkpoint yet) begins: `end` — only events from now on (the
+   * Collector's behaviour; an installation does not flood its backend with the past hour) — or
+   * `beginning` — also the events the API server still holds (a new, demo or test cluster).
+   */
+  start_at: z.enum(['end', 'beginning']).default('end'),
   /** A k8s_leader_elector extension's id: run only while this process holds its Lease (the checkpoint then lives on the Lease). */
   k8s_leader_elector: z.string().min(1).optional(),
   /** Events per batch handed to the pipeline; at most one batch is in flight (and repeated after a crash). */

@@ -262,6 +262,35 @@ test('filters: namespaces, reasons and types, included and excluded', async () =
   }
 });
 
+test('start_at: beginning emits the events the server holds on a first start, once; a restart resumes', async () => {
+  const before = [event('ops', { name: 'held-1' }), event('ops', { name: 'held-2' })].map(
+    (e) => e.metadata.name,
+  );
+  const dir = newDir();
+  const first = await started(dir, { start_at: 'beginning', namespaces: ['ops'] });
+  try {
+    await until(() => before.every((n) => first.sink.names().includes(n)), 'the held events');
+    event('ops', { name: 'after-start' });
+    await until(() => first.sink.names().includes('after-start'), 'a new event');
+  } finally {
+    await first.r.shutdown();
+  }
+  const counts = new Map<string, number>();
+  for (const n of first.sink.names()) counts.set(n, (counts.get(n) ?? 0) + 1);
+  assert.ok(
+    [...counts.values()].every((c) => c === 1),
+    'each once',
+  );
+  const second = await started(dir, { start_at: 'beginning', namespaces: ['ops'] });
+  try {
+    event('ops', { name: 'after-restart' });
+    await until(() => second.sink.names().includes('after-restart'), 'the restart’s event');
+    assert.deepEqual(second.sink.names(), ['after-restart'], 'the checkpoint wins over start_at');
+  } finally {
+    await second.r.shutdown();
+  }
+});
+
 test('a restart resumes where it stopped: nothing replayed, nothing that happened meanwhile lost', async () => {
   const dir = newDir();
   const first = await started(dir);

@@ -289,12 +289,21 @@ class Session {
         } else {
           const problem = (this.store as { problem?: string }).problem;
           if (problem) this.log.warn({ problem }, 'k8s_events: checkpoint not usable');
-          const list = await this.client.list(this.path, { limit: 1 }, signal);
-          const rv = list.metadata.resourceVersion;
-          if (!rv) throw new Error(`list ${this.path}: response has no resourceVersion`);
-          cp = { resourceVersion: rv, timeUnixNano: BigInt(Date.now()) * 1_000_000n };
-          await this.store.save(cp);
-          this.log.info({ resourceVersion: rv }, 'k8s_events: first start; emitting events from now on');
+          if (this.r.cfg.start_at === 'beginning') {
+            // Before every event: the watch from resourceVersion 1 replays what the server's
+            // history holds, or — answered 410, as a real API server does — the relist emits
+            // every event newer than time 0, i.e. all it still keeps.
+            cp = { resourceVersion: '1', timeUnixNano: 0n };
+            await this.store.save(cp);
+            this.log.info('k8s_events: first start; emitting the events the API server holds, then new ones');
+          } else {
+            const list = await this.client.list(this.path, { limit: 1 }, signal);
+            const rv = list.metadata.resourceVersion;
+            if (!rv) throw new Error(`list ${this.path}: response has no resourceVersion`);
+            cp = { resourceVersion: rv, timeUnixNano: BigInt(Date.now()) * 1_000_000n };
+            await this.store.save(cp);
+            this.log.info({ resourceVersion: rv }, 'k8s_events: first start; emitting events from now on');
+          }
         }
         break;
       } catch (err) {
