@@ -83,6 +83,17 @@ async function ingest(
   };
 }
 
+/** Active parts of `table` now (before bytesPerRow's OPTIMIZE): what merges still have to do. */
+async function activeParts(storage: Storage, table: string): Promise<number> {
+  const rs = await storage.client.query({
+    query: `SELECT count() AS n FROM system.parts WHERE database = {db:String} AND table = {t:String} AND active`,
+    query_params: { db: storage.database, t: table },
+    format: 'JSONEachRow',
+  });
+  const [p] = await rs.json<{ n: string }>();
+  return Number(p!.n);
+}
+
 async function bytesPerRow(storage: Storage, table: string): Promise<number> {
   await storage.client.command({ query: `OPTIMIZE TABLE ${storage.database}.${table} FINAL` });
   const rs = await storage.client.query({
@@ -137,6 +148,7 @@ try {
   row('span ingest', `**${fmt(spans.items / spans.wallS)} spans/s**`);
   row('span ingest per CPU-second (process incl. engine)', `${fmt(spans.items / spans.cpuS)} spans`);
   row('peak RSS while ingesting spans', `${fmt(spans.peakRssMiB)} MiB`);
+  row('active span parts at the end of ingest', fmt(await activeParts(storage, 'spans')));
   row('bytes per stored span', (await bytesPerRow(storage, 'spans')).toFixed(1));
 
   const rnd = prng(42);
@@ -178,6 +190,7 @@ try {
     row('log ingest', `**${fmt(logs.items / logs.wallS)} records/s**`);
     row('log ingest per CPU-second', `${fmt(logs.items / logs.cpuS)} records`);
     row('peak RSS while ingesting logs', `${fmt(logs.peakRssMiB)} MiB`);
+    row('active log parts at the end of ingest', fmt(await activeParts(storage, 'logs')));
     row('bytes per stored log record', (await bytesPerRow(storage, 'logs')).toFixed(1));
     const text = await latency(QUERIES, async () => {
       const from = hourIn();

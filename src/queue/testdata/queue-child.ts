@@ -2,10 +2,15 @@
 // on argv[2]:
 //   produce  — 4 concurrent loops offer items numbered from argv[4] upwards; prints `O <n>`
 //              after each offer() resolved (that item is acknowledged to the producer);
-//   consume  — takes, checks and acks items; prints `A <n>` right after each ack();
+//   consume  — takes, checks and acks items; prints `A <n>` right before each ack();
 //   both     — does both at once.
-// stdout to a pipe is synchronous on Linux, so a printed line is out before any later kill.
+// Lines go out with a blocking write(2) to fd 1, so a line is in the pipe before anything after it
+// happens (and the child waits while the pipe is full). process.stdout is never touched: on a
+// pipe it makes the fd non-blocking and, once the pipe is full, keeps later lines in memory, which
+// a kill then loses — an ack written to acks.log whose `A` line was lost made the test report an
+// acked item as a lost unacked one.
 // argv[5] is the segment size, small so the kill often lands near a segment roll or deletion.
+import { writeSync } from 'node:fs';
 import { PersistentQueue } from '../persistent-queue.ts';
 import { checkPayload, payloadFor, prng } from './prng.ts';
 
@@ -17,7 +22,12 @@ const q = await PersistentQueue.open({
   capacity: 1e9,
   segmentBytes: Number(segArg ?? 4096),
 });
-process.stdout.write('READY\n');
+function print(line: string): void {
+  const b = Buffer.from(`${line}\n`);
+  for (let off = 0; off < b.length; ) off += writeSync(1, b, off);
+}
+
+print('READY');
 const rnd = prng(base + 17);
 let next = base;
 
@@ -25,7 +35,7 @@ async function produce(): Promise<void> {
   for (;;) {
     const n = next++;
     await q.offer({ signal: 'traces', items: 1, payload: payloadFor(n, 8 + Math.floor(rnd() * 1500)) });
-    process.stdout.write(`O ${n}\n`);
+    print(`O ${n}`);
   }
 }
 
@@ -38,8 +48,10 @@ async function consume(): Promise<void> {
       l.nack();
       continue;
     }
+    // Printed first: an ack may reach acks.log any time after ack(), and the test must never
+    // expect an item whose ack is on disk.
+    print(`A ${n}`);
     l.ack();
-    process.stdout.write(`A ${n}\n`);
   }
 }
 

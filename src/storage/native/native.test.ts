@@ -30,8 +30,15 @@ import { TABLES, singleNodeDDL } from '../schema.ts';
 import { LOG_COLUMNS, METRIC_COLUMNS, SPAN_COLUMNS } from '../columns.ts';
 import { logRows, metricRows, spanRows } from '../json-rows.ts';
 import { embeddedStoreForTest } from '../testdata/embedded-store.ts';
-import type { RowBlock } from './block.ts';
+import type { NamedColumns, RowBlock } from './block.ts';
 import { nativeBlock } from './block.ts';
+import {
+  ArrayColumn,
+  EncodedStrings,
+  LowCardinalityColumn,
+  StringColumn,
+  StringMapColumn,
+} from './columns.ts';
 import { encodeGroup } from './group.ts';
 import { LogBlock, appendLogs } from './logs.ts';
 import { MetricBlocks, appendMetrics } from './metrics.ts';
@@ -470,6 +477,169 @@ test('the column lists are exactly the insertable columns of each table', async 
     assert.ok(names.length > 0, `${table} has columns`);
     assert.deepEqual([...columns].sort(), names.sort(), table);
   }
+});
+
+/** `name → type` of the insertable columns of `table`, as ClickHouse lists them. */
+async function insertableTypes(s: Storage, table: string): Promise<Map<string, string>> {
+  const rs = await s.client.query({
+    query:
+      "SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {t:String} AND default_kind != 'MATERIALIZED'",
+    query_params: { db: s.database, t: table },
+    format: 'JSONEachRow',
+  });
+  return new Map((await rs.json<{ name: string; type: string }>()).map((x) => [x.name, x.type]));
+}
+
+test('every column is sent in its table type, so the insert converts nothing', async (t) => {
+  const s = need(t);
+  if (!s) return;
+  const m = new MetricBlocks();
+  const blocks: [string, RowBlock][] = [
+    [TABLES.spans, new SpanBlock()],
+    [TABLES.logs, new LogBlock()],
+    [TABLES.gaugeSum, m.number],
+    [TABLES.histogram, m.histogram],
+    [TABLES.expHistogram, m.expHistogram],
+    [TABLES.summary, m.summary],
+  ];
+  for (const [table, block] of blocks) {
+    const types = await insertableTypes(s, table);
+    for (const [name, col] of block.columns()) assert.equal(col.type, types.get(name), `${table}.${name}`);
+  }
+});
+
+// ---- LowCardinality(String) ---------------------------------------------------------------------
+
+test('LowCardinality: the bytes of a small column, as SerializationLowCardinality lays them out', () => {
+  const c = new LowCardinalityColumn();
+  for (const v of ['b', 'a', 'b', '']) c.add(v);
+  const u64 = (n: number): number[] => [n, 0, 0, 0, 0, 0, 0, 0];
+  assert.deepEqual([...Buffer.concat(c.prefix())], u64(1), 'keys serialization version 1');
+  assert.deepEqual(
+    [...Buffer.concat(c.parts())],
+    [
+      ...[0x00, 0x06, 0, 0, 0, 0, 0, 0], // UInt8 indexes | HasAdditionalKeys | NeedUpdateDictionary
+      ...u64(3), // keys
+      ...[1, 0x62, 1, 0x61, 0], // 'b', 'a', ''
+      ...u64(4), // rows
+      ...[0, 1, 0, 2],
+    ],
+  );
+  assert.equal(c.byteLength(), Buffer.concat([...c.prefix(), ...c.parts()]).length);
+  c.reset();
+  assert.deepEqual(c.parts(), [], 'an empty column is its prefix alone');
+  assert.equal(c.byteLength(), 8);
+  c.add('z');
+  assert.deepEqual([...Buffer.concat(c.parts()).subarray(8, 16)], u64(1), 'a reset dictionary');
+});
+
+/** Reads a Native file of `columns` back through chDB, as JSON rows. */
+async function readBack(s: Storage, rows: number, columns: NamedColumns): Promise<Record<string, unknown>[]> {
+  const path = join(fileDir, `columns-${fileNo++}.native`);
+  writeFileSync(path, Buffer.concat(nativeBlock(rows, columns)));
+  const names = columns.map(([n]) => n).join(', ');
+  const rs = await s.client.query({
+    query: `SELECT ${names}, ${columns.map(([n]) => `toTypeName(${n})`).join(', ')} FROM file('${path}', Native)`,
+    format: 'JSONEachRow',
+  });
+  return rs.json<Record<string, unknown>>();
+}
+
+for (const [distinct, width] of [
+  [3, 'UInt8'],
+  [256, 'UInt8'],
+  [257, 'UInt16'],
+  [65_536, 'UInt16'],
+  [65_537, 'UInt32'],
+] as const) {
+  test(`LowCardinality: ${distinct} distinct values (${width} indexes) read back, beside empty arrays and maps`, async (t) => {
+    const s = need(t);
+    if (!s) return;
+    const rows = Math.max(1000, distinct + 10);
+    const value = (r: number): string => (r % 7 === 3 ? '' : `v${(r * 7919) % distinct}`);
+    const lc = new LowCardinalityColumn();
+    const emptyArray = new ArrayColumn(new LowCardinalityColumn());
+    const emptyMap = new StringMapColumn(new LowCardinalityColumn(), new StringColumn());
+    const map = new StringMapColumn(new LowCardinalityColumn(), new LowCardinalityColumn());
+    const arrays = new ArrayColumn(new LowCardinalityColumn());
+    const shared = {
+      count: 2,
+      keys: new EncodedStrings(['k1', 'k0']),
+      values: new EncodedStrings(['x', 'y']),
+    };
+    for (let r = 0; r < rows; r++) {
+      lc.add(value(r));
+      emptyArray.endRow(0);
+      emptyMap.endRow();
+      if (r % 3 === 0) map.addEncodedRow(shared);
+      else {
+        for (let k = 0; k < r % 3; k++) map.add(`k${(r + k) % distinct}`, value(r + k));
+        map.endRow();
+      }
+      for (let k = 0; k < r % 4; k++) arrays.items.add(value(r * 3 + k));
+      arrays.endRow(r % 4);
+    }
+    const got = await readBack(s, rows, [
+      ['lc', lc],
+      ['empty_array', emptyArray],
+      ['empty_map', emptyMap],
+      ['map', map],
+      ['arrays', arrays],
+    ]);
+    assert.equal(got.length, rows);
+    assert.deepEqual(Object.values(got[0]!).slice(5), [
+      'LowCardinality(String)',
+      'Array(LowCardinality(String))',
+      'Map(LowCardinality(String), String)',
+      'Map(LowCardinality(String), LowCardinality(String))',
+      'Array(LowCardinality(String))',
+    ]);
+    for (let r = 0; r < rows; r++) {
+      const want: Record<string, string> = {};
+      if (r % 3 === 0) Object.assign(want, { k1: 'x', k0: 'y' });
+      else for (let k = 0; k < r % 3; k++) want[`k${(r + k) % distinct}`] = value(r + k);
+      const g = got[r]!;
+      assert.equal(g['lc'], value(r), `row ${r}`);
+      assert.deepEqual(g['empty_array'], []);
+      assert.deepEqual(g['empty_map'], {});
+      assert.deepEqual(g['map'], want, `row ${r}`);
+      assert.deepEqual(
+        g['arrays'],
+        Array.from({ length: r % 4 }, (_, k) => value(r * 3 + k)),
+        `row ${r}`,
+      );
+    }
+  });
+}
+
+test('LowCardinality: ids cached for a group are looked up again in the next block', async (t) => {
+  const s = need(t);
+  if (!s) return;
+  await truncate(s, TABLES.spans);
+  // Two resources with different attribute keys: the first block sees only the second's group,
+  // the next block (the same columns after reset) the first's group before the second's, so
+  // the second's ids from the first block would point at the first's keys.
+  const data = tracesFixture();
+  const other = realisticTraces(5);
+  const both: TracesData = { resourceSpans: [...other.resourceSpans, ...data.resourceSpans] };
+  const groups = both.resourceSpans.map((rs) =>
+    rs.scopeSpans.map((ss) => encodeGroup(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl)),
+  );
+  const block = new SpanBlock();
+  const addAll = (from: number): void =>
+    both.resourceSpans.slice(from).forEach((rs, i) =>
+      rs.scopeSpans.forEach((ss, j) => {
+        for (const span of ss.spans) block.add(span, groups[from + i]![j]!, ss.schemaUrl);
+      }),
+    );
+  addAll(other.resourceSpans.length);
+  block.reset();
+  addAll(0);
+  const rows = spanRows(both);
+  assert.equal(block.rows, rows.length);
+  await insertJsonRows(s, TABLES.spans, rows);
+  await insertNative(s, TABLES.spans, block);
+  await assertSameRows(s, TABLES.spans, rows.length);
 });
 
 const logCases: [string, () => LogsData][] = [

@@ -7,6 +7,7 @@ import { ColumnBlock } from './block.ts';
 import {
   ArrayColumn,
   DateTime64Column,
+  LowCardinalityColumn,
   StringColumn,
   UInt32Column,
   UInt64Column,
@@ -24,7 +25,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly parentSpanId = new StringColumn();
   private readonly traceState = new StringColumn();
   private readonly flags = new UInt32Column();
-  private readonly name = new StringColumn();
+  private readonly name = new LowCardinalityColumn();
   private readonly kind = new UInt8Column();
   private readonly group = new GroupColumns();
   private readonly attributes = new AttributeColumns();
@@ -32,7 +33,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly statusCode = new UInt8Column();
   private readonly statusMessage = new StringColumn();
   private readonly eventsTime = new ArrayColumn(new UInt64Column());
-  private readonly eventsName = new ArrayColumn(new StringColumn());
+  private readonly eventsName = new ArrayColumn(new LowCardinalityColumn());
   private readonly eventsAttributes = new AttributeArrayColumns();
   private readonly eventsDropped = new ArrayColumn(new UInt32Column());
   private readonly droppedEvents = new UInt32Column();
@@ -43,7 +44,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly linksDropped = new ArrayColumn(new UInt32Column());
   private readonly linksFlags = new ArrayColumn(new UInt32Column());
   private readonly droppedLinks = new UInt32Column();
-  private readonly schemaUrl = new StringColumn();
+  private readonly schemaUrl = new LowCardinalityColumn();
 
   protected namedColumns(): NamedColumns {
     // Insert order: SPAN_COLUMNS (columns.ts), which native.test.ts checks.
