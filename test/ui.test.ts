@@ -275,7 +275,12 @@ test('every page loads with data, without console errors', async (t) => {
     }
     // The pod page's charts have lines (CPU and memory from cAdvisor).
     await page.goto(`${ui}/pods/${enc(target.namespace)}/${enc(target.name)}`);
-    await page.waitForSelector('.chart polyline', { timeout: 20_000 });
+    // A line needs two points: cAdvisor collects every 10 s.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('.chart polyline')].some((l) => (l.getAttribute('points') ?? '').trim().split(/\\s+/).length >= 2)`,
+      undefined,
+      { timeout: 30_000, polling: 1000 },
+    );
     // Filters and selection live in the URL: reloading keeps them.
     await page.goto(`${ui}/events?type=Normal&reason=Scheduled&from=now-6h`);
     await page.waitForSelector('[data-testid="events-list"] li.event');
