@@ -12,14 +12,16 @@
 // - `truncated: true` when a storage cap (MAX_ROWS series) cut the input of the view.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  containerUsage,
+  containerUsage as readContainerUsage,
   countK8sEvents,
   k8sEvents,
-  latestValues,
+  latestValues as readLatestValues,
   type At,
   type ContainerUsage,
   type LatestValue,
 } from '../storage/k8s-queries.ts';
+import type { Storage } from '../storage/connection.ts';
+import { Coalescer } from './coalesce.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { BadRequest, one, parseDurationNs, parseLimit, parseRange, parseTime, type Query } from './params.ts';
@@ -35,7 +37,8 @@ export const MAX_PODS_PAGE = 10_000;
 
 function parseAt(q: Query, nowNs: bigint): At {
   const a = one(q, 'at');
-  const at = a === undefined ? nowNs : parseTime('at', a);
+  // Without `at`: now, in whole seconds (a page's requests then ask about the same moment).
+  const at = a === undefined ? nowNs - (nowNs % 1_000_000_000n) : parseTime('at', a);
   const w = one(q, 'window');
   const windowNs = w === undefined ? DEFAULT_WINDOW_NS : parseDurationNs('window', w);
   if (windowNs < 1_000_000_000n || windowNs > MAX_WINDOW_NS)
@@ -420,6 +423,15 @@ function asOf(a: At) {
 
 export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { storage } = ctx;
+  // A page asks for several views of one moment at once: their shared reads run once (coalesce.ts).
+  const shared = new Coalescer({ ttlMs: 1000 });
+  const latestValues = (s: Storage, q: Parameters<typeof readLatestValues>[1]) =>
+    shared.get(
+      `latest ${JSON.stringify(q, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+      () => readLatestValues(s, q),
+    );
+  const containerUsage = (s: Storage, a: At) =>
+    shared.get(`usage ${a.at} ${a.windowNs}`, () => readContainerUsage(s, a));
 
   app.get('/api/v1/k8s/pods', async (req: FastifyRequest) => {
     const q = req.query as Query;
