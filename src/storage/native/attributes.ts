@@ -1,20 +1,9 @@
-// OTLP attribute sets as the two map columns of schema.ts (`<x>` with every value as text,
-// `<x>_types` with the kind of each non-string value), with the encoding of attributes.ts. They
-// are sent in the table's own types, Map(LowCardinality(String), String) and
-// Map(LowCardinality(String), LowCardinality(String)): keys and kinds repeat on almost every row.
+// OTLP attribute sets as the two Map(String, String) columns of schema.ts (`<x>` with every value
+// as text, `<x>_types` with the kind of each non-string value), with the encoding of attributes.ts.
 import type { KeyValue } from '../../model/common.ts';
 import { encodeValue } from '../attributes.ts';
-import type { Column, EncodedMap } from './columns.ts';
-import { ArrayColumn, LowCardinalityColumn, StringColumn, StringMapColumn, encodeMap } from './columns.ts';
-
-/** Map(LowCardinality(String), String): attribute values as text. */
-type ValuesColumn = StringMapColumn<LowCardinalityColumn, StringColumn>;
-/** Map(LowCardinality(String), LowCardinality(String)): the kinds of non-string values. */
-type TypesColumn = StringMapColumn<LowCardinalityColumn, LowCardinalityColumn>;
-
-const valuesColumn = (): ValuesColumn => new StringMapColumn(new LowCardinalityColumn(), new StringColumn());
-const typesColumn = (): TypesColumn =>
-  new StringMapColumn(new LowCardinalityColumn(), new LowCardinalityColumn());
+import type { Column, EncodedMap, StringMapColumn } from './columns.ts';
+import { ArrayColumn, StringMapColumn as MapColumn, encodeMap } from './columns.ts';
 
 /** Decimal texts of the small non-negative integers (status codes, ports, sizes), made once. */
 const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => String(i));
@@ -23,23 +12,23 @@ function intText(v: number | bigint): string {
   return typeof v === 'number' && v >= 0 && v < 1024 ? SMALL_INTS[v]! : String(v);
 }
 
-function addPairs(values: ValuesColumn, types: TypesColumn, kvs: readonly KeyValue[]): void {
+function addPairs(values: StringMapColumn, types: StringMapColumn, kvs: readonly KeyValue[]): void {
   for (const kv of kvs) {
     const v = kv.value;
     // Strings, the common case, have no `_types` entry and need no encoding; integers, the next
     // most common, skip encodeValue's tuple (see attributes.ts for the encoding).
     if ('stringValue' in v) {
-      values.add(kv.key, v.stringValue);
+      values.addKey(kv.key, v.stringValue);
       continue;
     }
     if ('intValue' in v) {
-      values.add(kv.key, intText(v.intValue));
-      types.add(kv.key, 'int');
+      values.addKey(kv.key, intText(v.intValue));
+      types.addKey(kv.key, 'int');
       continue;
     }
     const [text, kind] = encodeValue(v);
-    values.add(kv.key, text);
-    if (kind !== '') types.add(kv.key, kind);
+    values.addKey(kv.key, text);
+    if (kind !== '') types.addKey(kv.key, kind);
   }
 }
 
@@ -62,8 +51,8 @@ export function encodeAttributes(kvs: readonly KeyValue[]): EncodedAttributes {
 
 /** The `<name>` and `<name>_types` columns of one attribute set per row. */
 export class AttributeColumns {
-  readonly values = valuesColumn();
-  readonly types = typesColumn();
+  readonly values = new MapColumn();
+  readonly types = new MapColumn();
   add(kvs: readonly KeyValue[]): void {
     addPairs(this.values, this.types, kvs);
     this.values.endRow();
@@ -83,8 +72,8 @@ export class AttributeColumns {
 
 /** Array(Map) columns: one attribute set per element (span events, links, exemplars). */
 export class AttributeArrayColumns {
-  readonly values = new ArrayColumn(valuesColumn());
-  readonly types = new ArrayColumn(typesColumn());
+  readonly values = new ArrayColumn(new MapColumn());
+  readonly types = new ArrayColumn(new MapColumn());
   /** One element's attributes; call `endRow(count)` after the row's elements. */
   addItem(kvs: readonly KeyValue[]): void {
     addPairs(this.values.items, this.types.items, kvs);

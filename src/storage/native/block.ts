@@ -1,5 +1,5 @@
 // A Native block: column count and row count as varints, then per column its name, its type and
-// its data (state prefix, then values: see columns.ts). Every column must hold exactly `rows` values.
+// its data. Every column must hold exactly `rows` values.
 import { ByteSink } from './byte-sink.ts';
 import type { Appendable } from '../appender.ts';
 import type { Column } from './columns.ts';
@@ -17,7 +17,7 @@ export function nativeBlock(rows: number, columns: NamedColumns): Buffer[] {
     const h = new ByteSink(64);
     h.str(name);
     h.str(col.type);
-    out.push(h.view(), ...col.prefix(), ...col.parts());
+    out.push(h.view(), ...col.parts());
   }
   return out;
 }

@@ -8,24 +8,12 @@
 // - Nullable(T): one UInt8 per value (1 = NULL), then T with a placeholder for each NULL.
 // - Array(T): the cumulative element count after each row as UInt64, then every element as T.
 // - Map(K, V): as Array(Tuple(K, V)): cumulative offsets, then all keys, then all values.
-// - LowCardinality(String) (ClickHouse's SerializationLowCardinality, as a Native block holds it):
-//   a state prefix, the UInt64 keys-serialization version 1, written before the column's data
-//   (so before the offsets of an Array or Map around it); then, unless the column holds no value
-//   (an Array/Map column whose rows are all empty writes nothing but the prefix), one granule:
-//   the UInt64 index type (the index width 0 = UInt8, 1 = UInt16, 2 = UInt32, with the flags
-//   HasAdditionalKeys 1 << 9 and NeedUpdateDictionary 1 << 10), the UInt64 number of keys, the
-//   keys as String, the UInt64 number of rows, and one index into the keys per row.
-//   A column sent as LowCardinality needs no conversion on insert into a LowCardinality column
-//   (sent as String, the engine built the dictionary of every such column from the strings).
-// Every builder appends; `prefix()` and `parts()` are views of its bytes, valid until the next
-// append or reset; a column's bytes in a block are its prefix, then its parts.
+// Every builder appends; `parts()` are views of its bytes, valid until the next append or reset.
 import { ByteSink } from './byte-sink.ts';
 
 export interface Column {
   /** The ClickHouse type the bytes are in (the table may convert, e.g. String → LowCardinality). */
   readonly type: string;
-  /** The state prefix (serializeBinaryBulkStatePrefix): written before `parts()`; empty but for LowCardinality. */
-  prefix(): Buffer[];
   parts(): Buffer[];
   /** Bytes written so far (to bound a block's size). */
   byteLength(): number;
@@ -35,9 +23,6 @@ export interface Column {
 abstract class SinkColumn implements Column {
   abstract readonly type: string;
   protected readonly sink = new ByteSink();
-  prefix(): Buffer[] {
-    return [];
-  }
   parts(): Buffer[] {
     return [this.sink.view()];
   }
@@ -49,6 +34,9 @@ abstract class SinkColumn implements Column {
   }
 }
 
+/** Distinct values a StringColumn keeps encoded (addCached). */
+const MAX_CACHED = 4096;
+
 export class StringColumn extends SinkColumn {
   readonly type = 'String';
   add(s: string): void {
@@ -58,145 +46,28 @@ export class StringColumn extends SinkColumn {
   addHex(bytes: Uint8Array): void {
     this.sink.hexStr(bytes);
   }
-  /** Strings repeated on many rows: encoded on first use, copied after. */
-  addStrings(e: EncodedStrings): void {
-    this.sink.raw((e.bytes ??= encodeStrings(e.strings)));
+  /** Values already in this column's encoding (see `encodeStrings`). */
+  addEncoded(bytes: Uint8Array): void {
+    this.sink.raw(bytes);
   }
-}
-
-function encodeStrings(strings: readonly string[]): Buffer {
-  const sink = new ByteSink(64);
-  for (const s of strings) sink.str(s);
-  return sink.copy();
-}
-
-/**
- * Strings written together on many rows (the keys or values of a resource's attributes), with
- * what the columns they go to keep of them: their String bytes, or their dictionary ids in one
- * LowCardinality column's current block.
- */
-export class EncodedStrings {
-  readonly strings: readonly string[];
-  bytes: Buffer | undefined;
-  ids: number[] = [];
-  owner: LowCardinalityColumn | undefined;
-  generation = -1;
-  constructor(strings: readonly string[]) {
-    this.strings = strings;
-  }
-}
-
-const LC_KEYS_VERSION = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
-const LC_HAS_ADDITIONAL_KEYS = 1 << 9;
-const LC_NEED_UPDATE_DICTIONARY = 1 << 10;
-
-/**
- * LowCardinality(String): a dictionary of the block's distinct values plus one index per row, the
- * narrowest of UInt8/UInt16/UInt32 that the dictionary needs (indexes written so far are widened
- * when it outgrows one). The dictionary holds every distinct value of the block; the block's
- * byte bound (appender.ts) bounds it.
- */
-export class LowCardinalityColumn implements Column {
-  readonly type = 'LowCardinality(String)';
-  private readonly ids = new Map<string, number>();
-  private readonly keys = new ByteSink();
-  private idx = Buffer.allocUnsafe(1024);
-  private count = 0;
-  private width: 1 | 2 | 4 = 1;
-  /** Counts resets: dictionary ids cached outside (EncodedStrings) are valid for one generation. */
-  generation = 0;
-
-  /** The id of `s` in this block's dictionary, added on first sight. */
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.ids.size;
-      this.ids.set(s, i);
-      this.keys.str(s);
-      if (i === 0x100 || i === 0x1_0000) this.widen();
-    }
-    return i;
-  }
-
-  add(s: string): void {
-    this.addId(this.id(s));
-  }
-
-  /** A row holding the value of dictionary id `i` (an id of this generation). */
-  addId(i: number): void {
-    const w = this.width;
-    const p = this.count * w;
-    if (p + w > this.idx.length) this.grow(p + w);
-    const b = this.idx;
-    b[p] = i & 0xff;
-    if (w !== 1) {
-      b[p + 1] = (i >>> 8) & 0xff;
-      if (w === 4) {
-        b[p + 2] = (i >>> 16) & 0xff;
-        b[p + 3] = i >>> 24;
+  private readonly cache = new Map<string, Uint8Array>();
+  /**
+   * `add` for values that repeat (attribute keys): encoded on first sight and copied after. At
+   * most MAX_CACHED distinct values are kept, so data with unbounded keys costs no more memory.
+   */
+  addCached(s: string): void {
+    let bytes = this.cache.get(s);
+    if (bytes === undefined) {
+      if (this.cache.size >= MAX_CACHED || s.length > 64) {
+        this.sink.str(s);
+        return;
       }
+      const one = new ByteSink(3 * s.length + 2);
+      one.str(s);
+      bytes = one.copy();
+      this.cache.set(s, bytes);
     }
-    this.count++;
-  }
-
-  /** Strings repeated on many rows: looked up once per block, their ids copied after. */
-  addStrings(e: EncodedStrings): void {
-    if (e.owner !== this || e.generation !== this.generation) {
-      e.ids = e.strings.map((s) => this.id(s));
-      e.owner = this;
-      e.generation = this.generation;
-    }
-    for (const i of e.ids) this.addId(i);
-  }
-
-  private grow(need: number): void {
-    let size = this.idx.length * 2;
-    while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.idx.copy(next, 0, 0, this.count * this.width);
-    this.idx = next;
-  }
-
-  /** Rewrites the indexes so far at twice the width (UInt8 → UInt16 → UInt32). */
-  private widen(): void {
-    const from = this.width;
-    const to = from === 1 ? 2 : 4;
-    const old = this.idx;
-    const next = Buffer.allocUnsafe(Math.max(1024, 2 * this.count * to));
-    for (let r = 0; r < this.count; r++) {
-      const i = from === 1 ? old[r]! : old.readUInt16LE(2 * r);
-      if (to === 2) next.writeUInt16LE(i, 2 * r);
-      else next.writeUInt32LE(i, 4 * r);
-    }
-    this.idx = next;
-    this.width = to;
-  }
-
-  prefix(): Buffer[] {
-    return [LC_KEYS_VERSION];
-  }
-
-  parts(): Buffer[] {
-    if (this.count === 0) return [];
-    const head = Buffer.alloc(16);
-    const widthCode = this.width === 1 ? 0 : this.width === 2 ? 1 : 2;
-    head.writeUInt32LE(widthCode | LC_HAS_ADDITIONAL_KEYS | LC_NEED_UPDATE_DICTIONARY, 0);
-    head.writeUInt32LE(this.ids.size, 8);
-    const rows = Buffer.alloc(8);
-    rows.writeUInt32LE(this.count, 0);
-    return [head, this.keys.view(), rows, this.idx.subarray(0, this.count * this.width)];
-  }
-
-  byteLength(): number {
-    return 8 + (this.count === 0 ? 0 : 24 + this.keys.length + this.count * this.width);
-  }
-
-  reset(): void {
-    this.ids.clear();
-    this.keys.reset();
-    this.count = 0;
-    this.width = 1;
-    this.generation++;
+    this.sink.small(bytes);
   }
 }
 
@@ -277,9 +148,6 @@ export class NullableColumn<V> implements Column {
     this.nulls.u8(v === undefined ? 1 : 0);
     this.inner.add(v === undefined ? this.placeholder : v);
   }
-  prefix(): Buffer[] {
-    return this.inner.prefix();
-  }
   parts(): Buffer[] {
     return [this.nulls.view(), ...this.inner.parts()];
   }
@@ -325,9 +193,6 @@ export class ArrayColumn<C extends Column> implements Column {
   endRow(count: number): void {
     this.offsets.end(count);
   }
-  prefix(): Buffer[] {
-    return this.items.prefix();
-  }
   parts(): Buffer[] {
     return [this.offsets.view(), ...this.items.parts()];
   }
@@ -340,39 +205,34 @@ export class ArrayColumn<C extends Column> implements Column {
   }
 }
 
-/** A column of strings: String or LowCardinality(String). */
-export type StringsColumn = StringColumn | LowCardinalityColumn;
-
-/** Map(K, V) of two string columns: `add` each pair of a row, then `endRow()`. */
-export class StringMapColumn<K extends StringsColumn, V extends StringsColumn> implements Column {
-  readonly type: string;
-  readonly keys: K;
-  readonly values: V;
+/** Map(String, String): `add` each pair of a row, then `endRow()`. */
+export class StringMapColumn implements Column {
+  readonly type = 'Map(String, String)';
+  readonly keys = new StringColumn();
+  readonly values = new StringColumn();
   private readonly offsets = new Offsets();
   private pending = 0;
-  constructor(keys: K, values: V) {
-    this.keys = keys;
-    this.values = values;
-    this.type = `Map(${keys.type}, ${values.type})`;
-  }
   add(key: string, value: string): void {
     this.keys.add(key);
     this.values.add(value);
     this.pending++;
   }
+  /** `add` for keys that repeat (attribute names): their bytes are encoded once and copied. */
+  addKey(key: string, value: string): void {
+    this.keys.addCached(key);
+    this.values.add(value);
+    this.pending++;
+  }
   /** Pairs encoded once by `encodeMap` and repeated on many rows (ends the row). */
   addEncodedRow(m: EncodedMap): void {
-    this.keys.addStrings(m.keys);
-    this.values.addStrings(m.values);
+    this.keys.addEncoded(m.keys);
+    this.values.addEncoded(m.values);
     this.pending += m.count;
     this.endRow();
   }
   endRow(): void {
     this.offsets.end(this.pending);
     this.pending = 0;
-  }
-  prefix(): Buffer[] {
-    return [...this.keys.prefix(), ...this.values.prefix()];
   }
   parts(): Buffer[] {
     return [this.offsets.view(), ...this.keys.parts(), ...this.values.parts()];
@@ -391,14 +251,23 @@ export class StringMapColumn<K extends StringsColumn, V extends StringsColumn> i
 /** The pairs of one map row, encoded once. */
 export interface EncodedMap {
   count: number;
-  keys: EncodedStrings;
-  values: EncodedStrings;
+  keys: Buffer;
+  values: Buffer;
 }
 
 export function encodeMap(pairs: readonly (readonly [string, string])[]): EncodedMap {
-  return {
-    count: pairs.length,
-    keys: new EncodedStrings(pairs.map(([k]) => k)),
-    values: new EncodedStrings(pairs.map(([, v]) => v)),
-  };
+  const k = new ByteSink(64);
+  const v = new ByteSink(64);
+  for (const [key, value] of pairs) {
+    k.str(key);
+    v.str(value);
+  }
+  return { count: pairs.length, keys: k.copy(), values: v.copy() };
+}
+
+/** Array(Map(String, String)): add the maps of a row through `maps`, then `endRow(count)`. */
+export class MapArrayColumn extends ArrayColumn<StringMapColumn> {
+  constructor() {
+    super(new StringMapColumn());
+  }
 }

@@ -1,21 +1,20 @@
 // The resource and scope columns every table shares (GROUP_COLUMNS of columns.ts, in that order):
-// encoded once per scope group and repeated on each of its rows (the LowCardinality ones looked up
-// in the block's dictionaries once per block, see EncodedStrings).
+// encoded once per scope group and repeated on each of its rows.
 import type { InstrumentationScope, Resource } from '../../model/common.ts';
 import type { EncodedAttributes } from './attributes.ts';
 import { AttributeColumns, encodeAttributes } from './attributes.ts';
 import type { Column } from './columns.ts';
-import { EncodedStrings, LowCardinalityColumn, UInt32Column } from './columns.ts';
+import { StringColumn, UInt32Column } from './columns.ts';
 
 export interface EncodedGroup {
   resource: EncodedAttributes;
   resourceDropped: number;
-  resourceSchemaUrl: EncodedStrings;
-  scopeName: EncodedStrings;
-  scopeVersion: EncodedStrings;
+  resourceSchemaUrl: string;
+  scopeName: string;
+  scopeVersion: string;
   scope: EncodedAttributes;
   scopeDropped: number;
-  scopeSchemaUrl: EncodedStrings;
+  scopeSchemaUrl: string;
 }
 
 export function encodeGroup(
@@ -27,34 +26,34 @@ export function encodeGroup(
   return {
     resource: encodeAttributes(resource.attributes),
     resourceDropped: resource.droppedAttributesCount,
-    resourceSchemaUrl: new EncodedStrings([resourceSchemaUrl]),
-    scopeName: new EncodedStrings([scope.name]),
-    scopeVersion: new EncodedStrings([scope.version]),
+    resourceSchemaUrl,
+    scopeName: scope.name,
+    scopeVersion: scope.version,
     scope: encodeAttributes(scope.attributes),
     scopeDropped: scope.droppedAttributesCount,
-    scopeSchemaUrl: new EncodedStrings([scopeSchemaUrl]),
+    scopeSchemaUrl,
   };
 }
 
 export class GroupColumns {
   private readonly resource = new AttributeColumns();
   private readonly resourceDropped = new UInt32Column();
-  private readonly resourceSchemaUrl = new LowCardinalityColumn();
-  private readonly scopeName = new LowCardinalityColumn();
-  private readonly scopeVersion = new LowCardinalityColumn();
+  private readonly resourceSchemaUrl = new StringColumn();
+  private readonly scopeName = new StringColumn();
+  private readonly scopeVersion = new StringColumn();
   private readonly scope = new AttributeColumns();
   private readonly scopeDropped = new UInt32Column();
-  private readonly scopeSchemaUrl = new LowCardinalityColumn();
+  private readonly scopeSchemaUrl = new StringColumn();
 
   add(g: EncodedGroup): void {
     this.resource.addEncoded(g.resource);
     this.resourceDropped.add(g.resourceDropped);
-    this.resourceSchemaUrl.addStrings(g.resourceSchemaUrl);
-    this.scopeName.addStrings(g.scopeName);
-    this.scopeVersion.addStrings(g.scopeVersion);
+    this.resourceSchemaUrl.add(g.resourceSchemaUrl);
+    this.scopeName.add(g.scopeName);
+    this.scopeVersion.add(g.scopeVersion);
     this.scope.addEncoded(g.scope);
     this.scopeDropped.add(g.scopeDropped);
-    this.scopeSchemaUrl.addStrings(g.scopeSchemaUrl);
+    this.scopeSchemaUrl.add(g.scopeSchemaUrl);
   }
 
   named(): [string, Column][] {

@@ -5,14 +5,7 @@ import { encodeValue } from '../attributes.ts';
 import { AttributeColumns } from './attributes.ts';
 import type { NamedColumns } from './block.ts';
 import { ColumnBlock } from './block.ts';
-import {
-  DateTime64Column,
-  LowCardinalityColumn,
-  StringColumn,
-  UInt32Column,
-  UInt64Column,
-  UInt8Column,
-} from './columns.ts';
+import { DateTime64Column, StringColumn, UInt32Column, UInt64Column, UInt8Column } from './columns.ts';
 import type { EncodedGroup } from './group.ts';
 import { GroupColumns, scopeItemWriter } from './group.ts';
 
@@ -23,11 +16,11 @@ export class LogBlock extends ColumnBlock {
   private readonly traceId = new StringColumn();
   private readonly spanId = new StringColumn();
   private readonly flags = new UInt32Column();
-  private readonly severityText = new LowCardinalityColumn();
+  private readonly severityText = new StringColumn();
   private readonly severityNumber = new UInt8Column();
-  private readonly eventName = new LowCardinalityColumn();
+  private readonly eventName = new StringColumn();
   private readonly body = new StringColumn();
-  private readonly bodyType = new LowCardinalityColumn();
+  private readonly bodyType = new StringColumn();
   private readonly group = new GroupColumns();
   private readonly attributes = new AttributeColumns();
   private readonly droppedAttributes = new UInt32Column();

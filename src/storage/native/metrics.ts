@@ -15,14 +15,13 @@ import type { EncodedAttributes } from './attributes.ts';
 import { AttributeArrayColumns, AttributeColumns, encodeAttributes } from './attributes.ts';
 import type { NamedColumns } from './block.ts';
 import { ColumnBlock } from './block.ts';
+import { ByteSink } from './byte-sink.ts';
 import {
   ArrayColumn,
   DateTime64Column,
-  EncodedStrings,
   Float64Column,
   Int32Column,
   Int64Column,
-  LowCardinalityColumn,
   NullableColumn,
   StringColumn,
   UInt32Column,
@@ -35,9 +34,9 @@ import { GroupColumns, encodeGroup } from './group.ts';
 
 /**
  * The per-metric fields of every point row. With enough points, name, description, unit and
- * metadata are encoded once (their dictionary ids looked up once per block) and copied onto each
- * row; a metric of a few points (common: one point per metric and series) is written directly,
- * since encoding it would cost more allocations than it saves.
+ * metadata are encoded once (as column bytes) and copied onto each row; a metric of a few points
+ * (common: one point per metric and series) is written directly, since encoding it would cost
+ * more allocations than it saves.
  */
 export interface MetricFields {
   metric: Metric;
@@ -46,14 +45,20 @@ export interface MetricFields {
 }
 
 interface EncodedMetric {
-  name: EncodedStrings;
-  description: EncodedStrings;
-  unit: EncodedStrings;
+  name: Buffer;
+  description: Buffer;
+  unit: Buffer;
   metadata: EncodedAttributes;
 }
 
 /** Points from which a metric's fields are encoded once (see MetricFields). */
 const ENCODE_ONCE_MIN_POINTS = 4;
+
+function encodeString(s: string): Buffer {
+  const sink = new ByteSink(s.length + 8);
+  sink.str(s);
+  return sink.copy();
+}
 
 export function metricFields(m: Metric, points: number): MetricFields {
   const d = m.data;
@@ -63,9 +68,9 @@ export function metricFields(m: Metric, points: number): MetricFields {
       points < ENCODE_ONCE_MIN_POINTS
         ? undefined
         : {
-            name: new EncodedStrings([m.name]),
-            description: new EncodedStrings([m.description]),
-            unit: new EncodedStrings([m.unit]),
+            name: encodeString(m.name),
+            description: encodeString(m.description),
+            unit: encodeString(m.unit),
             metadata: encodeAttributes(m.metadata),
           },
     temporality: d !== null && 'aggregationTemporality' in d ? d.aggregationTemporality : 0,
@@ -85,9 +90,9 @@ class CommonColumns {
   private readonly timestamp = new DateTime64Column();
   private readonly startTime = new UInt64Column();
   private readonly group = new GroupColumns();
-  private readonly name = new LowCardinalityColumn();
-  private readonly description = new LowCardinalityColumn();
-  private readonly unit = new LowCardinalityColumn();
+  private readonly name = new StringColumn();
+  private readonly description = new StringColumn();
+  private readonly unit = new StringColumn();
   private readonly metadata = new AttributeColumns();
   private readonly temporality = new UInt8Column();
   private readonly attributes = new AttributeColumns();
@@ -99,9 +104,9 @@ class CommonColumns {
     this.group.add(group);
     const e = m.encoded;
     if (e !== undefined) {
-      this.name.addStrings(e.name);
-      this.description.addStrings(e.description);
-      this.unit.addStrings(e.unit);
+      this.name.addEncoded(e.name);
+      this.description.addEncoded(e.description);
+      this.unit.addEncoded(e.unit);
       this.metadata.addEncoded(e.metadata);
     } else {
       const metric = m.metric;
@@ -182,7 +187,7 @@ abstract class MetricBlock extends ColumnBlock {
 }
 
 export class NumberBlock extends MetricBlock {
-  private readonly metricType = new LowCardinalityColumn();
+  private readonly metricType = new StringColumn();
   private readonly isMonotonic = new UInt8Column('Bool');
   private readonly valueDouble = new NullableColumn(new Float64Column(), 0);
   private readonly valueInt = new NullableColumn<number | bigint>(new Int64Column(), 0);

@@ -7,7 +7,6 @@ import { ColumnBlock } from './block.ts';
 import {
   ArrayColumn,
   DateTime64Column,
-  LowCardinalityColumn,
   StringColumn,
   UInt32Column,
   UInt64Column,
@@ -25,7 +24,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly parentSpanId = new StringColumn();
   private readonly traceState = new StringColumn();
   private readonly flags = new UInt32Column();
-  private readonly name = new LowCardinalityColumn();
+  private readonly name = new StringColumn();
   private readonly kind = new UInt8Column();
   private readonly group = new GroupColumns();
   private readonly attributes = new AttributeColumns();
@@ -33,7 +32,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly statusCode = new UInt8Column();
   private readonly statusMessage = new StringColumn();
   private readonly eventsTime = new ArrayColumn(new UInt64Column());
-  private readonly eventsName = new ArrayColumn(new LowCardinalityColumn());
+  private readonly eventsName = new ArrayColumn(new StringColumn());
   private readonly eventsAttributes = new AttributeArrayColumns();
   private readonly eventsDropped = new ArrayColumn(new UInt32Column());
   private readonly droppedEvents = new UInt32Column();
@@ -44,7 +43,7 @@ export class SpanBlock extends ColumnBlock {
   private readonly linksDropped = new ArrayColumn(new UInt32Column());
   private readonly linksFlags = new ArrayColumn(new UInt32Column());
   private readonly droppedLinks = new UInt32Column();
-  private readonly schemaUrl = new LowCardinalityColumn();
+  private readonly schemaUrl = new StringColumn();
 
   protected namedColumns(): NamedColumns {
     // Insert order: SPAN_COLUMNS (columns.ts), which native.test.ts checks.
