@@ -265,6 +265,14 @@ export function openApiDocument(version: string): object {
           responses: { '200': ok('Series with points', { type: 'object' }), ...common },
         },
       },
+      '/api/v1/pipeline': {
+        get: {
+          summary:
+            'Pipeline health: every WatchingCat process reporting its own metrics (selfmetrics receiver) with its last heartbeat (`status` silent after `silentAfterSeconds`), items accepted, refused, dropped and sent, queue depth; and the last data received per source (service.name) and signal',
+          parameters: [...range],
+          responses: { '200': ok('Processes and sources', { type: 'object' }), ...common },
+        },
+      },
       '/api/v1/k8s/overview': k8s(
         'Cluster overview: nodes ready/not ready, pods by phase, workloads healthy/degraded, Warning events in the hour before `at`, CPU cores and memory bytes used vs allocatable',
       ),

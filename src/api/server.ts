@@ -14,6 +14,7 @@ import { dependenciesJson, serviceJson, spanJson } from './json.ts';
 import { registerK8sRoutes } from './k8s.ts';
 import { registerLogRoutes } from './logs.ts';
 import { registerMetricRoutes } from './metrics.ts';
+import { registerPipelineRoutes } from './pipeline.ts';
 import { openApiDocument } from './openapi.ts';
 import { registerTailRoute, TailHub, type TailOptions } from './tail.ts';
 import { registerTraceSearch } from './traces.ts';
@@ -154,6 +155,7 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
   registerTailRoute(app, ctx, new TailHub(opts.tail));
   registerMetricRoutes(app, ctx);
   registerK8sRoutes(app, ctx);
+  registerPipelineRoutes(app, ctx);
 
   return app;
 }

@@ -19,6 +19,7 @@ const CATALOG: Record<ComponentKind, Record<string, Loader>> = {
     kubeletstats: () => f(import('./receivers/kubeletstats/factory.ts')),
     hostmetrics: () => f(import('./receivers/hostmetrics/factory.ts')),
     filelog: () => f(import('./receivers/filelog/factory.ts')),
+    selfmetrics: () => f(import('./receivers/selfmetrics/factory.ts')),
     k8s_events: () => f(import('./receivers/k8s_events/factory.ts')),
   },
   processor: {

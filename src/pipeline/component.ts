@@ -129,6 +129,8 @@ export interface ProcessIdentity {
   region?: string | undefined;
   environment?: string | undefined;
   nodeName?: string | undefined;
+  /** agent, cluster, backend or up. */
+  role?: string | undefined;
 }
 
 interface FactoryBase<C> {

@@ -18,6 +18,8 @@ import { buildGraph, type Graph, type Node } from './graph.ts';
 export interface ServiceOptions {
   logger: Logger;
   metrics?: SelfMetrics;
+  /** The role the process runs (agent, cluster, backend, up), for components that report it. */
+  role?: string;
 }
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -34,8 +36,11 @@ export class Service {
   private stopping: Promise<void> | undefined;
   private kube: Promise<KubernetesAccess | undefined> | undefined;
 
+  private readonly role: string | undefined;
+
   constructor(config: ResolvedConfig, opts: ServiceOptions) {
     this.config = config;
+    this.role = opts.role;
     this.logger = opts.logger;
     this.metrics = opts.metrics ?? new SelfMetrics();
   }
@@ -109,6 +114,7 @@ export class Service {
           region: svc.kubernetes.region,
           environment: svc.kubernetes.environment,
           nodeName: svc.kubernetes.node_name,
+          role: this.role,
         },
       });
       const host = this.host;

@@ -10,7 +10,8 @@ const metricsPipeline = (c: Obj) =>
 describe('role defaults', () => {
   it('the agent off Kubernetes collects host metrics only and says why the rest is off', () => {
     const { config, notes } = defaultConfig('agent', {}, {});
-    const expected = process.platform === 'linux' ? ['hostmetrics', 'otlp'] : ['otlp'];
+    const expected =
+      process.platform === 'linux' ? ['hostmetrics', 'otlp', 'selfmetrics'] : ['otlp', 'selfmetrics'];
     assert.deepEqual(receiversOf(config), [...expected, 'filelog'].sort());
     assert.deepEqual(metricsPipeline(config), expected);
     // Container logs are on by default, in the logs pipeline only.
@@ -44,7 +45,7 @@ describe('role defaults', () => {
 
   it('the cluster role watches kube-state; the backend stores without a batch processor', () => {
     const cluster = defaultConfig('cluster', {}, {}).config;
-    assert.deepEqual(receiversOf(cluster), ['k8s_events', 'kubestate', 'otlp']);
+    assert.deepEqual(receiversOf(cluster), ['k8s_events', 'kubestate', 'otlp', 'selfmetrics']);
     // One active replica: both follow the leader elector; events go down the logs pipeline.
     const r = cluster.receivers as Obj;
     assert.deepEqual(r.kubestate, { k8s_leader_elector: 'k8s_leader_elector' });
@@ -53,10 +54,10 @@ describe('role defaults', () => {
     assert.ok(((cluster.service as Obj).extensions as string[]).includes('k8s_leader_elector'));
     const p = (cluster.service as Obj).pipelines as Record<string, { receivers: string[] }>;
     assert.deepEqual(p.logs!.receivers, ['otlp', 'k8s_events']);
-    assert.deepEqual(p.metrics!.receivers, ['otlp', 'kubestate']);
+    assert.deepEqual(p.metrics!.receivers, ['otlp', 'kubestate', 'selfmetrics']);
     const backend = defaultConfig('backend', {}, {}).config;
     assert.deepEqual(Object.keys(backend.exporters as Obj), ['storage']);
     assert.ok(!('batch' in (backend.processors as Obj)));
-    assert.deepEqual(receiversOf(backend), ['otlp']);
+    assert.deepEqual(receiversOf(backend), ['otlp', 'selfmetrics'], 'the backend reports its own health too');
   });
 });

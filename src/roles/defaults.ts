@@ -111,6 +111,9 @@ export function defaultConfig(
     metricReceivers.kubestate = { k8s_leader_elector: 'k8s_leader_elector' };
     logReceivers.k8s_events = { k8s_leader_elector: 'k8s_leader_elector' };
   }
+  // Every process reports its own health (heartbeat, queues, refused and dropped counts) down
+  // its metrics pipeline: the backend's pipeline health view reads it.
+  metricReceivers.selfmetrics = {};
   // `up` is the backend and an agent for this machine: its host metrics too.
   if (role === 'up' && process.platform === 'linux') metricReceivers.hostmetrics = {};
   if (role === 'agent') {

@@ -74,7 +74,7 @@ export async function runRole(role: Role, flags: RoleFlags, opts: RunOptions = {
     );
   }
 
-  const service = new Service(rc.resolved, { logger });
+  const service = new Service(rc.resolved, { logger, role });
   let api: BackendApi | undefined;
   // The API goes first (no reads against a storage being closed), then the pipelines flush.
   const stopAll = async (): Promise<void> => {

@@ -70,6 +70,12 @@ export class SelfMetrics {
     return this.registry.metrics();
   }
 
+  /** Every metric's current values as prom-client's JSON (gauges refreshed first), for selfmetrics. */
+  async snapshot(): Promise<unknown[]> {
+    for (const r of this.refreshers) r();
+    return this.registry.getMetricsAsJSON();
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }

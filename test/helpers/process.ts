@@ -68,8 +68,13 @@ export async function startRole(
   args: string[],
   opts: { healthPort: number; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<Running> {
+  // Every process gets its own own-metrics port: the default (8888) would be shared by the test
+  // files that run at the same time, and the second process would fail to start.
+  const telemetry = args.includes('--telemetry-address')
+    ? []
+    : ['--telemetry-address', `127.0.0.1:${await freePort()}`];
   // Run the command as a user does (its shebang applies the runtime flags).
-  const child = spawn(BIN, [...args, '--health-address', `127.0.0.1:${opts.healthPort}`], {
+  const child = spawn(BIN, [...args, ...telemetry, '--health-address', `127.0.0.1:${opts.healthPort}`], {
     env: childEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

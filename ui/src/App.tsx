@@ -10,6 +10,7 @@ import { MetricsPage } from './pages/Metrics.tsx';
 import { NodePage, NodesPage } from './pages/Nodes.tsx';
 import { OverviewPage } from './pages/Overview.tsx';
 import { PodPage } from './pages/PodDetail.tsx';
+import { PipelinePage } from './pages/Pipeline.tsx';
 import { PodsPage } from './pages/Pods.tsx';
 import { ServiceMapPage, ServicesPage } from './pages/Services.tsx';
 import { TracePage, TracesPage } from './pages/Traces.tsx';
@@ -26,6 +27,7 @@ const NAV: [string, string, Route['page'][]][] = [
   ['/traces', 'Traces', ['traces', 'trace']],
   ['/logs', 'Logs', ['logs']],
   ['/metrics', 'Metrics', ['metrics']],
+  ['/pipeline', 'Pipeline', ['pipeline']],
 ];
 
 function View({ route }: { route: Route }) {
@@ -57,6 +59,8 @@ function View({ route }: { route: Route }) {
       return <TracePage key={p['traceId']} traceId={p['traceId']!} />;
     case 'logs':
       return <LogsPage />;
+    case 'pipeline':
+      return <PipelinePage />;
     case 'metrics':
       return <MetricsPage />;
     default:

@@ -18,6 +18,7 @@ export interface Route {
     | 'trace'
     | 'logs'
     | 'metrics'
+    | 'pipeline'
     | 'notfound';
   params: Record<string, string>;
 }
@@ -37,6 +38,7 @@ const ROUTES: [RegExp, Route['page'], string[]][] = [
   [/^\/traces\/([0-9a-fA-F]{32})\/?$/, 'trace', ['traceId']],
   [/^\/logs\/?$/, 'logs', []],
   [/^\/metrics\/?$/, 'metrics', []],
+  [/^\/pipeline\/?$/, 'pipeline', []],
 ];
 
 export function matchRoute(pathname: string): Route {
