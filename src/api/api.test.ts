@@ -305,6 +305,7 @@ describe('with a filled embedded store', () => {
       '/api/v1/metrics/{name}/query_range',
       '/api/v1/metrics/{name}/series',
       '/api/v1/openapi.json',
+      '/api/v1/pipeline',
       '/api/v1/services',
       '/api/v1/traces',
       '/api/v1/traces/{traceId}',

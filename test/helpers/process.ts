@@ -1,4 +1,5 @@
 // Running the real `watchingcat` command in end-to-end tests.
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +71,12 @@ export async function startRole(
 ): Promise<Running> {
   // Every process gets its own own-metrics port: the default (8888) would be shared by the test
   // files that run at the same time, and the second process would fail to start.
-  const telemetry = args.includes('--telemetry-address')
-    ? []
-    : ['--telemetry-address', `127.0.0.1:${await freePort()}`];
+  // A test that sets the address (flag or `service.telemetry` in its file) keeps it.
+  const configAt = args.indexOf('--config');
+  const configured =
+    args.includes('--telemetry-address') ||
+    (configAt >= 0 && /^\s*telemetry:/m.test(readFileSync(args[configAt + 1]!, 'utf8')));
+  const telemetry = configured ? [] : ['--telemetry-address', `127.0.0.1:${await freePort()}`];
   // Run the command as a user does (its shebang applies the runtime flags).
   const child = spawn(BIN, [...args, ...telemetry, '--health-address', `127.0.0.1:${opts.healthPort}`], {
     env: childEnv(opts.env),
