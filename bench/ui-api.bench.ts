@@ -4,12 +4,12 @@
 // per page: requests, p50 and p95 of their durations (request start to response end, as the
 // browser saw them). Target (issue 9): each page's API calls ≤ 300 ms p95 on the demo data.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium, noChromium, type Chromium } from '../test/helpers/chromium.ts';
 import { BIN, childEnv, freePort } from '../test/helpers/process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 10);
 const WARM_MS = Number(process.env.BENCH_UI_WARM_MS ?? 60_000);
 
@@ -19,8 +19,8 @@ function pct(xs: number[], p: number): number {
 }
 
 export async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    console.log(`${CHROMIUM} is absent (apt-get install chromium): the UI benchmark did not run.`);
+  if (noChromium) {
+    console.log(`${noChromium}: the UI benchmark did not run.`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'wc-bench-ui-'));
@@ -43,8 +43,7 @@ export async function main(): Promise<void> {
   const exited = new Promise((r) => up.on('exit', r));
   const base = `http://127.0.0.1:${ui}`;
   const rows: Array<{ page: string; n: number; p50: number; p95: number; max: number }> = [];
-  const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'wc-bench-chromium-'));
+  let chromium: Chromium | undefined;
   try {
     await new Promise((r) => setTimeout(r, WARM_MS));
     const get = async (path: string) =>
@@ -77,20 +76,8 @@ export async function main(): Promise<void> {
       ['logs', '/logs'],
       ['metrics', '/metrics?metric=container_memory_working_set_bytes&fn=sum&by=namespace'],
     ];
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chromium = await launchChromium();
+    const browser = chromium.browser;
     const page = await browser.newPage();
     for (const [name, path] of pages) {
       const durations: number[] = [];
@@ -110,11 +97,10 @@ export async function main(): Promise<void> {
         max: Math.max(...durations),
       });
     }
-    await browser.close();
   } finally {
     up.kill('SIGTERM');
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(

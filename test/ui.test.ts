@@ -18,15 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, noChromium, type Chromium } from './helpers/chromium.ts';
 import { BIN, childEnv, freePort } from './helpers/process.ts';
 import { BUDGET_BYTES, initialJs } from '../scripts/ui-size.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
-const noBrowser = existsSync(CHROMIUM)
-  ? ''
-  : `${CHROMIUM} is absent (apt-get install chromium): browser tests skipped`;
+const noBrowser = noChromium;
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-up-demo-'));
 let up: ChildProcess | undefined;
@@ -36,8 +34,8 @@ let err = '';
 let started = 0;
 let api = '';
 let stack: { ui: string; nodes: string[] } | undefined;
+let chromium: Chromium | undefined;
 let browser: BrowserContext | undefined;
-let profile = '';
 /** A demo service's pod: it has trace-linked logs, container logs and events. */
 let target = { namespace: '', name: '' };
 let traceId = '';
@@ -120,10 +118,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   if (up && up.exitCode === null) up.kill('SIGTERM');
   await upExited;
-  if (profile) rmSync(profile, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -198,24 +195,8 @@ test('up --demo fills the API with the cluster, services, traces and logs within
 
 before(async () => {
   if (noBrowser) return;
-  const { chromium } = await import('playwright-core');
-  profile = mkdtempSync(join(tmpdir(), 'wc-ui-chromium-'));
-  // A fresh profile directory (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
   mkdirSync(SHOTS, { recursive: true });
 });
 

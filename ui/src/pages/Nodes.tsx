@@ -5,8 +5,8 @@ import type { Node, Pod } from '../api/types.ts';
 import { ErrorBox, KeyValues, Loading, Page, Status, UsageBar } from '../components/common.tsx';
 import { atParams } from '../components/data.ts';
 import { useApi, useTimeRange } from '../components/hooks.ts';
-import { MetricChart } from '../components/MetricChart.tsx';
 import { Link, useQuery } from '../components/router.tsx';
+import { UsageCharts } from '../components/UsageCharts.tsx';
 import { VirtualTable, type Column } from '../components/VirtualTable.tsx';
 import { fmtBytes, fmtCores } from '../lib/format.ts';
 import { parseSort, pathOf, toggleSort } from '../lib/url-state.ts';
@@ -174,24 +174,7 @@ export function NodePage({ name }: { name: string }) {
           </div>
         </div>
       ) : null}
-      <div className="grid2">
-        <MetricChart
-          title="CPU used (cores)"
-          metric="container_cpu_usage_seconds_total"
-          fn="rate"
-          by={['k8s.node.name']}
-          matchers={on}
-          format={fmtCores}
-        />
-        <MetricChart
-          title="Memory working set"
-          metric="container_memory_working_set_bytes"
-          fn="sum"
-          by={['k8s.node.name']}
-          matchers={on}
-          format={fmtBytes}
-        />
-      </div>
+      <UsageCharts matchers={on} by="k8s.node.name" of="" />
       <h2>Pods on {name}</h2>
       <ErrorBox error={pods.error} />
       <PodTable pods={pods.data?.pods ?? []} height={400} />

@@ -4,7 +4,7 @@ import type { PodDetail } from '../api/types.ts';
 import { ErrorBox, KeyValues, Loading, Page, Status, Tabs, UsageBar } from '../components/common.tsx';
 import { atParams } from '../components/data.ts';
 import { useApi, useTimeRange } from '../components/hooks.ts';
-import { MetricChart } from '../components/MetricChart.tsx';
+import { UsageCharts } from '../components/UsageCharts.tsx';
 import { Link, useQuery } from '../components/router.tsx';
 import { fmtAge, fmtBytes, fmtCores } from '../lib/format.ts';
 import { pathOf } from '../lib/url-state.ts';
@@ -138,24 +138,7 @@ export function PodPage({ namespace, name }: { namespace: string; name: string }
               </table>
             </div>
           </div>
-          <div className="grid2">
-            <MetricChart
-              title="CPU (cores) by container"
-              metric="container_cpu_usage_seconds_total"
-              fn="rate"
-              by={['container']}
-              matchers={on}
-              format={fmtCores}
-            />
-            <MetricChart
-              title="Memory working set by container"
-              metric="container_memory_working_set_bytes"
-              fn="sum"
-              by={['container']}
-              matchers={on}
-              format={fmtBytes}
-            />
-          </div>
+          <UsageCharts matchers={on} by="container" of=" by container" />
         </>
       ) : null}
       {tab === 'logs' ? (
