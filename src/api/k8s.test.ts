@@ -534,6 +534,21 @@ describe('k8s views', () => {
     assert.deepEqual(await names('node=n2'), ['db-0', 'web-2']);
     assert.deepEqual(await names('phase=Failed'), ['job-2']);
     assert.deepEqual(await names('namespace=shop&node=n1&phase=Running'), ['crash-1', 'web-1']);
+    // Pods that need attention: every one of them and only them, by the list's own status fields.
+    const all = (await get('/api/v1/k8s/pods?limit=1000'))['pods'] as Obj[];
+    const troubled = all
+      .filter(
+        (p) =>
+          !['Running', 'Succeeded', 'Completed'].includes(p['status'] as string) ||
+          (p['status'] === 'Running' &&
+            (p['containers'] as { ready: number; total: number }).ready <
+              (p['containers'] as { ready: number; total: number }).total) ||
+          (p['restarts'] as number) > 0,
+      )
+      .map((p) => p['name']);
+    assert.ok(troubled.includes('crash-1') && troubled.includes('job-2') && !troubled.includes('job-1'));
+    assert.deepEqual(await names('problems=true'), troubled);
+    assert.equal((await names('problems=false')).length, all.length);
     // Two minutes earlier the crash loop had restarted 5 times; the deleted pod shows with a wide window.
     const earlier = (await get(`/api/v1/k8s/pods?namespace=shop&at=${NOW - 120n * S}`))['pods'] as Obj[];
     assert.equal(earlier.find((p) => p['name'] === 'crash-1')!['restarts'], 5);
@@ -714,6 +729,7 @@ describe('k8s views', () => {
     if (!app) return t.skip(unavailable);
     for (const [url, param] of [
       ['/api/v1/k8s/pods?phase=Dancing', 'phase'],
+      ['/api/v1/k8s/pods?problems=maybe', 'problems'],
       ['/api/v1/k8s/pods?limit=0', 'limit'],
       ['/api/v1/k8s/pods?cursor=xyz', 'cursor'],
       ['/api/v1/k8s/pods?namespace=', 'namespace'],

@@ -247,6 +247,21 @@ function sumResources(cs: ContainerState[], which: 'requests' | 'limits'): Resou
   return { cpuCores: sum('cpuCores'), memoryBytes: sum('memoryBytes') };
 }
 
+const HEALTHY_STATUS = new Set(['Running', 'Succeeded', 'Completed']);
+
+/**
+ * A pod that needs attention: a status other than Running / Succeeded / Completed (as kubectl
+ * shows it: CrashLoopBackOff, Error, Pending…), running with containers not ready, or restarted.
+ * (`?problems=true`; the UI's pods list applies the same rule to the rows it holds.)
+ */
+function inTrouble(p: PodState): boolean {
+  const cs = [...p.containers.values()];
+  const status = kubectlStatus({ ...p, containers: cs });
+  if (!HEALTHY_STATUS.has(status)) return true;
+  if (status === 'Running' && cs.some((c) => !c.ready)) return true;
+  return cs.some((c) => c.restarts > 0);
+}
+
 function podJson(p: PodState, at: bigint, usage: Usage) {
   const cs = [...p.containers.values()];
   return {
@@ -439,6 +454,9 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const namespace = nameParam(q, 'namespace');
     const node = nameParam(q, 'node');
     const phase = parsePhase(q);
+    const problems = one(q, 'problems');
+    if (problems !== undefined && problems !== 'true' && problems !== 'false')
+      throw new BadRequest('problems', `expected true or false, got "${problems}"`);
     const limit = parseLimit(q, 100, MAX_PODS_PAGE);
     const c = one(q, 'cursor');
     const after = c === undefined ? undefined : decodeCursor(c);
@@ -455,6 +473,7 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const perPod = usageBy(usage.rows, 'pod');
     const all = [...assemblePods(vals.rows).values()]
       .filter((p) => (node === undefined || p.node === node) && (phase === undefined || p.phase === phase))
+      .filter((p) => problems !== 'true' || inTrouble(p))
       .filter(
         (p) =>
           after === undefined ||

@@ -285,6 +285,11 @@ export function openApiDocument(version: string): object {
           q('namespace', 'Namespace equals'),
           q('node', 'Node equals'),
           q('phase', 'Phase equals', { type: 'string', enum: [...PHASES] }),
+          q(
+            'problems',
+            'true: only pods that need attention (status other than Running/Succeeded/Completed, running with containers not ready, or restarted)',
+            { type: 'boolean' },
+          ),
           q('limit', 'Pods per page', {
             type: 'integer',
             minimum: 1,
