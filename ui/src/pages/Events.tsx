@@ -1,10 +1,10 @@
 // Kubernetes events as a timeline, with filters for namespace, type, reason and object.
-import { useState } from 'react';
 import { apiUrl, type Params } from '../api/client.ts';
 import type { K8sEvent } from '../api/types.ts';
 import { ErrorBox, Empty, Loading, Page, Status } from '../components/common.tsx';
 import { rangeParams } from '../components/data.ts';
 import { useApi, useTimeRange } from '../components/hooks.ts';
+import { useFilterInputs } from '../components/FilterInputs.tsx';
 import { Link, useQuery } from '../components/router.tsx';
 import { fmtTime, nsToMs } from '../lib/format.ts';
 import { pathOf } from '../lib/url-state.ts';
@@ -64,23 +64,7 @@ export function EventList({ filters, limit = 500 }: { filters: Params; limit?: n
 export function EventsPage() {
   const [q, set] = useQuery();
   const f = (k: string): string | undefined => q.get(k) ?? undefined;
-  const [draft, setDraft] = useState({
-    namespace: f('namespace') ?? '',
-    reason: f('reason') ?? '',
-    kind: f('kind') ?? '',
-    name: f('name') ?? '',
-  });
-  const apply = (): void => set({ ...draft }, true);
-  const input = (k: keyof typeof draft, ph: string) => (
-    <input
-      aria-label={k}
-      placeholder={ph}
-      value={draft[k]}
-      onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
-      onBlur={apply}
-      onKeyDown={(e) => e.key === 'Enter' && apply()}
-    />
-  );
+  const input = useFilterInputs(['namespace', 'reason', 'kind', 'name'] as const);
   return (
     <Page title="Events">
       <div className="filters">

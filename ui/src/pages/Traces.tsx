@@ -1,11 +1,12 @@
 // Trace search and the trace waterfall with span details and a jump to the pod's logs.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { anyText, apiUrl, attr, type Params } from '../api/client.ts';
 import type { Service, Span, TraceSummary } from '../api/types.ts';
 import { ErrorBox, Empty, KeyValues, Loading, Page } from '../components/common.tsx';
 import { colorOf } from '../components/charts.tsx';
 import { rangeParams } from '../components/data.ts';
 import { useApi, useTimeRange } from '../components/hooks.ts';
+import { useFilterInputs } from '../components/FilterInputs.tsx';
 import { Link, useQuery } from '../components/router.tsx';
 import { fmtDuration, fmtTime, nsToMs } from '../lib/format.ts';
 import { pathOf } from '../lib/url-state.ts';
@@ -65,22 +66,7 @@ export function TracesPage() {
   const [q, set] = useQuery();
   const range = useTimeRange();
   const services = useApi<{ services: Service[] }>(apiUrl('services', rangeParams(range)));
-  const [draft, setDraft] = useState({
-    operation: q.get('operation') ?? '',
-    minDuration: q.get('minDuration') ?? '',
-    maxDuration: q.get('maxDuration') ?? '',
-  });
-  const apply = (): void => set({ ...draft }, true);
-  const input = (k: keyof typeof draft, ph: string) => (
-    <input
-      aria-label={k}
-      placeholder={ph}
-      value={draft[k]}
-      onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
-      onBlur={apply}
-      onKeyDown={(e) => e.key === 'Enter' && apply()}
-    />
-  );
+  const input = useFilterInputs(['operation', 'minDuration', 'maxDuration'] as const);
   const res = resourceFilters(q);
   return (
     <Page title="Traces">
