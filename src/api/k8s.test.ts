@@ -447,6 +447,28 @@ describe('k8s views', () => {
     assert.deepEqual(b['memory'], { usedBytes: 300e6, allocatableBytes: 48 * GiB });
     assert.equal(b['at'], String(NOW));
     assert.equal(b['truncated'], false);
+    // What needs attention, in the same answer: the same rows the list views give.
+    const att = b['attention'] as Obj;
+    assert.deepEqual(att['nodes'], [{ name: 'n3', conditions: [{ type: 'Ready', status: 'false' }] }]);
+    const troubled = (await get('/api/v1/k8s/pods?problems=true'))['pods'] as Obj[];
+    assert.ok(troubled.length >= 2);
+    assert.deepEqual(att['pods'], troubled);
+    assert.equal(att['podsInTrouble'], troubled.length);
+    const workloads = (await get('/api/v1/k8s/workloads'))['workloads'] as Obj[];
+    assert.deepEqual(
+      att['workloads'],
+      workloads.filter((w) => !w['healthy']),
+    );
+    const warnings = (
+      await get(`/api/v1/k8s/events?type=Warning&start=${NOW - 3600n * S}&end=${NOW}&limit=8`)
+    )['events'] as Obj[];
+    assert.equal((att['warningEvents'] as Obj[]).length, 2);
+    assert.deepEqual(att['warningEvents'], warnings);
+    // ?limit= caps each list; the counts still say how many there are.
+    const one = (await get('/api/v1/k8s/overview?limit=1'))['attention'] as Obj;
+    assert.deepEqual(one['pods'], troubled.slice(0, 1));
+    assert.equal(one['podsInTrouble'], troubled.length);
+    await get('/api/v1/k8s/overview?limit=0', 400);
   });
 
   test('nodes', async (t) => {

@@ -34,6 +34,11 @@ type Phase = (typeof PHASES)[number];
 const MAX_NAME = 253;
 /** The largest page of /k8s/pods: a whole 10,000-pod cluster in one answer. */
 export const MAX_PODS_PAGE = 10_000;
+/** The overview's attention lists: items per list by default and at most (`?limit=`). */
+const ATTENTION_DEFAULT = 20;
+const ATTENTION_MAX = 200;
+/** The overview's latest Warning events (of the hour before `at`). */
+const ATTENTION_EVENTS = 8;
 
 function parseAt(q: Query, nowNs: bigint): At {
   const a = one(q, 'at');
@@ -648,37 +653,50 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
+  // The overview answers the whole page in one request: headline numbers and what needs attention
+  // (nodes not ready, pods in trouble, degraded workloads, the latest Warning events), from the
+  // same reads the list views use. Five parallel requests queued behind each other on a small
+  // machine (bench/RESULTS.md, the UI's API calls); one request shares every read.
   app.get('/api/v1/k8s/overview', async (req: FastifyRequest) => {
-    const a = parseAt(req.query as Query, ctx.now());
-    const [nodeVals, podVals, wlVals, usage, warnings] = await Promise.all([
+    const q = req.query as Query;
+    const a = parseAt(q, ctx.now());
+    const limit = parseLimit(q, ATTENTION_DEFAULT, ATTENTION_MAX);
+    const hourAgo = a.at > HOUR_NS ? a.at - HOUR_NS : 0n;
+    const [nodeVals, podVals, wlVals, usage, warnings, latestWarnings] = await Promise.all([
       latestValues(storage, { ...a, metrics: NODE_METRICS, dropZero: INDICATORS }),
-      latestValues(storage, {
-        ...a,
-        metrics: ['kube_pod_info', 'kube_pod_status_phase'],
-        dropZero: INDICATORS,
-      }),
+      // The pods list's read (coalesced with it): phases for the counts, the rest for the rows.
+      latestValues(storage, { ...a, metrics: POD_METRICS, dropZero: INDICATORS }),
       latestValues(storage, { ...a, metrics: WORKLOAD_METRICS }),
       containerUsage(storage, a),
-      countK8sEvents(storage, { start: a.at > HOUR_NS ? a.at - HOUR_NS : 0n, end: a.at, type: 'Warning' }),
+      countK8sEvents(storage, { start: hourAgo, end: a.at, type: 'Warning' }),
+      k8sEvents(storage, { start: hourAgo, end: a.at, type: 'Warning', limit: ATTENTION_EVENTS }),
     ]);
-    const nodes = [...assembleNodes(nodeVals.rows).values()];
+    const nodes = [...assembleNodes(nodeVals.rows).values()].sort((x, y) => cmp(x.name, y.name));
     const pods = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
-    for (const p of assemblePods(podVals.rows).values()) pods[p.phase] += 1;
+    const troubled: PodState[] = [];
+    for (const p of assemblePods(podVals.rows).values()) {
+      pods[p.phase] += 1;
+      if (inTrouble(p)) troubled.push(p);
+    }
+    troubled.sort(byNsName);
+    const perPod = usageBy(usage.rows, 'pod');
     const workloads = assembleWorkloads(wlVals.rows);
+    const degraded = workloads.filter((w) => !w.healthy);
+    const notReady = nodes.filter((n) => !n.ready);
     const sum = (xs: (number | null | undefined)[]): number | null =>
       xs.some((x) => x !== null && x !== undefined) ? xs.reduce<number>((s, x) => s + (x ?? 0), 0) : null;
     return {
       ...asOf(a),
       nodes: {
         total: nodes.length,
-        ready: nodes.filter((n) => n.ready).length,
-        notReady: nodes.filter((n) => !n.ready).length,
+        ready: nodes.length - notReady.length,
+        notReady: notReady.length,
       },
       pods: { total: Object.values(pods).reduce((s, x) => s + x, 0), ...pods },
       workloads: {
         total: workloads.length,
-        healthy: workloads.filter((w) => w.healthy).length,
-        degraded: workloads.filter((w) => !w.healthy).length,
+        healthy: workloads.length - degraded.length,
+        degraded: degraded.length,
       },
       warningEventsLastHour: warnings,
       cpu: {
@@ -688,6 +706,17 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
       memory: {
         usedBytes: sum(usage.rows.map((c) => c.memoryBytes)),
         allocatableBytes: sum(nodes.map((n) => n.allocatable.memoryBytes)),
+      },
+      // Each list holds at most `limit` items (sorted by namespace and name); the counts above say
+      // how many there are in all.
+      attention: {
+        nodes: notReady.slice(0, limit).map((n) => ({ name: n.name, conditions: n.conditions })),
+        pods: troubled
+          .slice(0, limit)
+          .map((p) => podJson(p, a.at, perPod.get(key(p.namespace, p.name)) ?? NO_USAGE)),
+        podsInTrouble: troubled.length,
+        workloads: degraded.slice(0, limit),
+        warningEvents: latestWarnings.map((e) => ({ ...e, timeUnixNano: String(e.timeUnixNano) })),
       },
       truncated: nodeVals.truncated || podVals.truncated || wlVals.truncated || usage.truncated,
     };

@@ -35,6 +35,14 @@ export interface Overview {
   warningEventsLastHour: number;
   cpu: { usedCores: number | null; allocatableCores: number | null };
   memory: { usedBytes: number | null; allocatableBytes: number | null };
+  /** What needs attention; each list is capped (`?limit=`), the counts above are whole. */
+  attention: {
+    nodes: { name: string; conditions: { type: string; status: string }[] }[];
+    pods: Pod[];
+    podsInTrouble: number;
+    workloads: Workload[];
+    warningEvents: K8sEvent[];
+  };
   truncated: boolean;
 }
 

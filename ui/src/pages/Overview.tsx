@@ -1,31 +1,23 @@
 // Cluster overview: the headline numbers, then what needs attention first — nodes not ready,
 // pods in trouble, degraded workloads, recent Warning events.
 import { apiUrl } from '../api/client.ts';
-import type { K8sEvent, Node, Overview as OverviewData, Pod, Workload } from '../api/types.ts';
+import type { Overview as OverviewData } from '../api/types.ts';
 import { StackBar } from '../components/charts.tsx';
 import { ErrorBox, Loading, Page, Stat, Status, UsageBar } from '../components/common.tsx';
-import { atParams, rangeParams } from '../components/data.ts';
+import { atParams } from '../components/data.ts';
 import { useApi, useTimeRange } from '../components/hooks.ts';
 import { Link } from '../components/router.tsx';
 import { fmtBytes, fmtCores, fmtTime, nsToMs } from '../lib/format.ts';
 import { pathOf } from '../lib/url-state.ts';
-import { podInTrouble } from './Pods.tsx';
+
+/** Items per attention list; the counts beside them are whole. */
+const ATTENTION = 12;
 
 export function OverviewPage() {
   const range = useTimeRange();
-  const at = atParams(range);
-  const o = useApi<OverviewData>(apiUrl('k8s/overview', at));
-  const nodes = useApi<{ nodes: Node[] }>(apiUrl('k8s/nodes', at));
-  // Only the pods that need attention: a 10,000-pod cluster's whole list is 4 MB.
-  const pods = useApi<{ pods: Pod[] }>(apiUrl('k8s/pods', { ...at, problems: 'true', limit: 200 }));
-  const wl = useApi<{ workloads: Workload[] }>(apiUrl('k8s/workloads', at));
-  const ev = useApi<{ events: K8sEvent[] }>(
-    apiUrl('k8s/events', { ...rangeParams(range), type: 'Warning', limit: 8 }),
-  );
+  // One request: the headline numbers and every attention list share the server's reads.
+  const o = useApi<OverviewData>(apiUrl('k8s/overview', { ...atParams(range), limit: ATTENTION }));
   const d = o.data;
-  const badNodes = (nodes.data?.nodes ?? []).filter((n) => !n.ready);
-  const badPods = (pods.data?.pods ?? []).filter(podInTrouble);
-  const badWl = (wl.data?.workloads ?? []).filter((w) => !w.healthy);
   return (
     <Page title="Cluster overview" actions={<Loading show={o.loading} />}>
       <ErrorBox error={o.error} />
@@ -92,10 +84,23 @@ export function OverviewPage() {
           ) : null}
         </>
       ) : null}
+      {d ? <Attention d={d} /> : null}
+    </Page>
+  );
+}
+
+/** What needs attention first; the lists are capped by the server, the counts are whole. */
+function Attention({ d }: { d: OverviewData }) {
+  const badNodes = d.attention.nodes;
+  const badPods = d.attention.pods;
+  const badWl = d.attention.workloads;
+  const warnings = d.attention.warningEvents;
+  return (
+    <>
       <h2>Needs attention</h2>
       <div className="grid2">
         <div className="card">
-          <h3>Nodes not ready ({badNodes.length})</h3>
+          <h3>Nodes not ready ({d.nodes.notReady})</h3>
           {badNodes.length === 0 ? <p className="muted">All nodes are ready.</p> : null}
           <ul className="plain">
             {badNodes.map((n) => (
@@ -104,12 +109,12 @@ export function OverviewPage() {
               </li>
             ))}
           </ul>
-          <h3>Degraded workloads ({badWl.length})</h3>
+          <h3>Degraded workloads ({d.workloads.degraded})</h3>
           {badWl.length === 0 ? (
             <p className="muted">Every workload has its desired replicas ready.</p>
           ) : null}
           <ul className="plain">
-            {badWl.slice(0, 10).map((w) => (
+            {badWl.map((w) => (
               <li key={`${w.kind}/${w.namespace}/${w.name}`}>
                 {w.kind}{' '}
                 <b>
@@ -121,10 +126,10 @@ export function OverviewPage() {
           </ul>
         </div>
         <div className="card">
-          <h3>Pods in trouble ({badPods.length})</h3>
+          <h3>Pods in trouble ({d.attention.podsInTrouble})</h3>
           {badPods.length === 0 ? <p className="muted">No failing, pending or restarting pods.</p> : null}
           <ul className="plain" data-testid="troubled-pods">
-            {badPods.slice(0, 12).map((p) => (
+            {badPods.map((p) => (
               <li key={`${p.namespace}/${p.name}`}>
                 <Link to={pathOf('pods', p.namespace, p.name)}>
                   {p.namespace}/{p.name}
@@ -133,19 +138,16 @@ export function OverviewPage() {
                 {p.restarts ? <span className="muted">{p.restarts} restarts</span> : null}
               </li>
             ))}
-            {badPods.length > 12 ? (
+            {d.attention.podsInTrouble > badPods.length ? (
               <li>
-                <Link to="/pods?problems=1">all {badPods.length}…</Link>
+                <Link to="/pods?problems=1">all {d.attention.podsInTrouble}…</Link>
               </li>
             ) : null}
           </ul>
-          <h3>Recent Warning events</h3>
-          <ErrorBox error={ev.error} />
-          {ev.data?.events.length === 0 ? (
-            <p className="muted">No Warning events in this time range.</p>
-          ) : null}
+          <h3>Latest Warning events (1h)</h3>
+          {warnings.length === 0 ? <p className="muted">No Warning events in the last hour.</p> : null}
           <ul className="plain">
-            {(ev.data?.events ?? []).map((e) => (
+            {warnings.map((e) => (
               <li key={`${e.timeUnixNano}/${e.eventName}`}>
                 <span className="muted">{fmtTime(nsToMs(e.timeUnixNano)).slice(11)}</span> <b>{e.reason}</b>{' '}
                 {e.objectKind}/{e.objectName}: {e.message}
@@ -154,6 +156,6 @@ export function OverviewPage() {
           </ul>
         </div>
       </div>
-    </Page>
+    </>
   );
 }
