@@ -255,6 +255,59 @@ describe('with a filled embedded store', () => {
     }
   });
 
+  test('the UI signs in for a session cookie that opens the API, and signs out', async (t) => {
+    if (!secured || !app) return t.skip(unavailable);
+    const post = (body: unknown, a = secured!, remoteAddress = '10.0.0.1') =>
+      a.inject({ method: 'POST', url: '/api/v1/session', payload: body as object, remoteAddress });
+    // Without a token configured there is nothing to sign in to.
+    assert.deepEqual((await get('/api/v1/session')).body, { authRequired: false, signedIn: true });
+    assert.equal((await post({ token: 'x' }, app)).statusCode, 400);
+    assert.deepEqual((await get('/api/v1/session', {}, secured)).body, {
+      authRequired: true,
+      signedIn: false,
+    });
+    const wrong = await post({ token: 'nope' });
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(wrong.headers['set-cookie'], undefined);
+    assert.match((wrong.json() as { error: { message: string } }).error.message, /auth\.token/);
+    assert.equal((await post({ remember: true })).statusCode, 400);
+    assert.equal((await post({ token: 's3cret', remember: 'yes' })).statusCode, 400);
+    const ok = await post({ token: 's3cret' });
+    assert.equal(ok.statusCode, 204);
+    const setCookie = String(ok.headers['set-cookie']);
+    assert.match(setCookie, /^wc_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    assert.ok(!setCookie.includes('s3cret'), 'the cookie is not the token');
+    const cookie = setCookie.split(';')[0]!;
+    assert.equal((await get('/api/v1/services', { cookie }, secured)).status, 200);
+    assert.equal((await get('/api/v1/services', { cookie: `a=b; ${cookie}` }, secured)).status, 200);
+    assert.deepEqual((await get('/api/v1/session', { cookie }, secured)).body, {
+      authRequired: true,
+      signedIn: true,
+    });
+    assert.equal((await get('/api/v1/services', { cookie: `${cookie}x` }, secured)).status, 401);
+    // A token for the same API opened by another token's cookie: no.
+    const other = buildApi({ storage: store!, logger: silentLogger(), nowNs: () => NOW, token: 'other' });
+    try {
+      assert.equal((await get('/api/v1/services', { cookie }, other)).status, 401);
+    } finally {
+      await other.close();
+    }
+    // remember: a cookie that outlives the browser session.
+    assert.match(
+      String((await post({ token: 's3cret', remember: true })).headers['set-cookie']),
+      /Max-Age=2592000/,
+    );
+    const out = await secured.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie } });
+    assert.equal(out.statusCode, 204);
+    assert.match(String(out.headers['set-cookie']), /^wc_session=; .*Max-Age=0/);
+    // Guessing: after 10 wrong tokens in a minute that address gets 429, even with the right one;
+    // another address is not affected.
+    for (let i = 0; i < 9; i++) assert.equal((await post({ token: `guess${i}` })).statusCode, 401);
+    const blocked = await post({ token: 's3cret' });
+    assert.equal(blocked.statusCode, 429);
+    assert.equal((await post({ token: 's3cret' }, secured, '10.0.0.2')).statusCode, 204);
+  });
+
   test('GET /api/v1/traces pages with next: every trace once, then null', async (t) => {
     if (!app) return t.skip(unavailable);
     const tid = (i: number) => hex(bytes(16, 10 + i));
@@ -307,6 +360,7 @@ describe('with a filled embedded store', () => {
       '/api/v1/openapi.json',
       '/api/v1/pipeline',
       '/api/v1/services',
+      '/api/v1/session',
       '/api/v1/traces',
       '/api/v1/traces/{traceId}',
       '/health',

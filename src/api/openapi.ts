@@ -274,7 +274,15 @@ export function openApiDocument(version: string): object {
         },
       },
       '/api/v1/k8s/overview': k8s(
-        'Cluster overview: nodes ready/not ready, pods by phase, workloads healthy/degraded, Warning events in the hour before `at`, CPU cores and memory bytes used vs allocatable',
+        'Cluster overview: nodes ready/not ready, pods by phase, workloads healthy/degraded, Warning events in the hour before `at`, CPU cores and memory bytes used vs allocatable; and `attention`: nodes not ready (name, conditions), pods in trouble (rows as in /k8s/pods?problems=true; `podsInTrouble` counts them all), degraded workloads (as in /k8s/workloads) and the 8 latest Warning events of that hour (as in /k8s/events)',
+        [
+          q('limit', 'Items per attention list (nodes, pods, workloads)', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 200,
+            default: 20,
+          }),
+        ],
       ),
       '/api/v1/k8s/nodes': k8s(
         'Nodes: ready, conditions (type and the status that holds), roles, kubelet version, allocatable cpu/memory/pods, non-terminated pods, CPU cores and memory working set used (null without container metrics)',
@@ -337,6 +345,47 @@ export function openApiDocument(version: string): object {
           summary: 'The service graph from spans: nodes, and edges parent → child with call and error counts',
           parameters: range,
           responses: { '200': ok('Nodes and edges', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/session': {
+        get: {
+          summary:
+            'Whether this API needs a token (`authRequired`) and whether the request carries it (`signedIn`); never needs a token',
+          security: [],
+          responses: {
+            '200': ok('Session state', {
+              type: 'object',
+              properties: { authRequired: { type: 'boolean' }, signedIn: { type: 'boolean' } },
+            }),
+          },
+        },
+        post: {
+          summary:
+            "The web UI's sign-in: the API token in exchange for an HttpOnly, SameSite=Strict session cookie that opens every endpoint (also for EventSource and links); `remember` keeps it for 30 days, else it ends with the browser session. 10 wrong tokens in a minute from one address → 429 for the rest of the minute",
+          security: [],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['token'],
+                  properties: { token: { type: 'string' }, remember: { type: 'boolean', default: false } },
+                },
+              },
+            },
+          },
+          responses: {
+            '204': { description: 'Signed in (Set-Cookie)' },
+            '400': error,
+            '401': error,
+            '429': error,
+          },
+        },
+        delete: {
+          summary: 'Sign out: clears the session cookie',
+          security: [],
+          responses: { '204': { description: 'Signed out' } },
         },
       },
       '/api/v1/openapi.json': {

@@ -1,7 +1,6 @@
 // The backend REST API (DESIGN §6) on fastify. Every handler reads the shared Storage; errors
 // are `{"error": {"code", "message"}}`: a bad parameter 400 (naming it), a missing token 401,
 // an unknown trace or route 404, a storage failure 503. No request can crash the process.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { splitHostPort } from '../config/schema-helpers.ts';
@@ -16,6 +15,7 @@ import { registerLogRoutes } from './logs.ts';
 import { registerMetricRoutes } from './metrics.ts';
 import { registerPipelineRoutes } from './pipeline.ts';
 import { openApiDocument } from './openapi.ts';
+import { authorized, isPublic, registerSessionRoutes } from './session.ts';
 import { registerTailRoute, TailHub, type TailOptions } from './tail.ts';
 import { registerTraceSearch } from './traces.ts';
 import type { ApiContext } from './context.ts';
@@ -25,7 +25,7 @@ export interface ApiOptions {
   /** HOST:PORT; port 0 picks a free one (see the returned url). */
   address: string;
   storage: Storage;
-  /** When set, every endpoint but /health needs `Authorization: Bearer <token>`. */
+  /** When set, every endpoint but /health and /api/v1/session needs `Authorization: Bearer <token>` or the UI's session cookie (session.ts). */
   token?: string;
   logger: Logger;
   /** For tests: the clock, in nanoseconds. */
@@ -48,14 +48,6 @@ const HEX32 = /^[0-9a-fA-F]{32}$/;
 /** How long a closing server waits for requests in flight before cutting connections. */
 const CLOSE_GRACE_MS = 3000;
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
-  const got = Buffer.from(m[1]!);
-  const want = Buffer.from(token);
-  return got.length === want.length && timingSafeEqual(got, want);
-}
-
 const wallNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
@@ -63,7 +55,7 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
   const now = opts.nowNs ?? wallNs;
   const app = Fastify({
     logger: false,
-    // GET-only API: nothing large is ever uploaded.
+    // GET-only API but for the sign-in (a token): nothing large is ever uploaded.
     bodyLimit: 64 * 1024,
     requestTimeout: 60_000,
     routerOptions: { maxParamLength: 200 },
@@ -72,19 +64,21 @@ export function buildApi(opts: Omit<ApiOptions, 'address'>): FastifyInstance {
   if (opts.token) {
     const token = opts.token;
     app.addHook('onRequest', async (req, reply) => {
-      // Probes do not carry credentials; /health reveals nothing but up/down.
-      if (req.url === '/health' || req.url.startsWith('/health?')) return;
-      if (!tokenMatches(req.headers.authorization, token)) {
+      // Probes do not carry credentials (/health reveals nothing but up/down); the UI signs in
+      // through /api/v1/session (session.ts).
+      if (isPublic(req.url)) return;
+      if (!authorized(req, token)) {
         reply.header('www-authenticate', 'Bearer');
         return sendError(
           reply,
           401,
           'unauthorized',
-          'a valid "Authorization: Bearer <token>" header is required',
+          'a valid "Authorization: Bearer <token>" header is required (the web UI asks for the token and signs in)',
         );
       }
     });
   }
+  registerSessionRoutes(app, opts.token);
 
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, 404, 'not_found', `no such endpoint: ${req.method} ${req.url.split('?')[0]}`),

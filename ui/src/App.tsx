@@ -1,6 +1,9 @@
 // The shell: navigation, the time controls, auto-refresh, and the view the URL names.
 import { useCallback, useEffect, useState } from 'react';
+import { onUnauthorized } from './api/client.ts';
+import { sessionState, signOut } from './api/session.ts';
 import { RefreshContext } from './components/hooks.ts';
+import { SignIn } from './components/SignIn.tsx';
 import { Link, useLocation } from './components/router.tsx';
 import { TimeControls } from './components/TimeControls.tsx';
 import { refreshMs, type Route } from './lib/url-state.ts';
@@ -75,7 +78,37 @@ function View({ route }: { route: Route }) {
   }
 }
 
+/**
+ * The session: 'open' when the API needs no token or this browser is signed in; 'signin' when it
+ * needs one (at start, or when any request answers 401 — the token changed, the cookie expired).
+ */
+type Session = { state: 'checking' } | { state: 'open'; authRequired: boolean } | { state: 'signin' };
+
 export function App() {
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const check = useCallback(() => {
+    sessionState().then(
+      (s) => setSession(s.signedIn ? { state: 'open', authRequired: s.authRequired } : { state: 'signin' }),
+      // An old backend without /api/v1/session, or a transient error: let the pages show it.
+      () => setSession({ state: 'open', authRequired: false }),
+    );
+  }, []);
+  useEffect(() => {
+    check();
+    onUnauthorized(() => setSession({ state: 'signin' }));
+    return () => onUnauthorized(undefined);
+  }, [check]);
+  if (session.state === 'checking') return null;
+  if (session.state === 'signin') return <SignIn onSignedIn={check} />;
+  const out = session.authRequired
+    ? () => {
+        void signOut().then(() => setSession({ state: 'signin' }));
+      }
+    : undefined;
+  return <Shell onSignOut={out} />;
+}
+
+function Shell({ onSignOut }: { onSignOut: (() => void) | undefined }) {
   const { route, query } = useLocation();
   const [tick, setTick] = useState(0);
   const refresh = useCallback(() => setTick((t) => t + 1), []);
@@ -98,6 +131,11 @@ export function App() {
           <a className="api-link" href="/api/v1/openapi.json" target="_blank" rel="noreferrer">
             REST API
           </a>
+          {onSignOut ? (
+            <button className="signout" onClick={onSignOut}>
+              Sign out
+            </button>
+          ) : null}
         </nav>
         <main>
           <div className="topbar">

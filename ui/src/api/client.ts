@@ -25,6 +25,13 @@ export function apiUrl(path: string, params: Params = {}): string {
   return `/api/v1/${path.replace(/^\//, '')}${s ? `?${s}` : ''}`;
 }
 
+let unauthorized: (() => void) | undefined;
+
+/** Called whenever the API answers 401 (the shell then asks for the token). */
+export function onUnauthorized(f: (() => void) | undefined): void {
+  unauthorized = f;
+}
+
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal: signal ?? null, headers: { accept: 'application/json' } });
   const text = await res.text();
@@ -34,6 +41,7 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   } catch {
     throw new ApiError(res.status, 'bad_response', `${res.status} ${res.statusText}: not JSON`);
   }
+  if (res.status === 401) unauthorized?.();
   if (!res.ok) {
     const e = (body as { error?: { code?: string; message?: string } }).error;
     throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `${res.status} ${res.statusText}`);
