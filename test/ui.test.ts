@@ -276,6 +276,31 @@ test('every page loads with data, without console errors', async (t) => {
       undefined,
       { timeout: 30_000, polling: 1000 },
     );
+    // The node page's charts: CPU, memory, network received / sent, filesystem reads / writes, each
+    // with a line for the node.
+    await page.goto(`${ui}/nodes/${enc(stack!.nodes[0]!)}?from=now-15m`);
+    await page.waitForFunction(
+      `(() => {
+        const charts = [...document.querySelectorAll('[data-testid="usage-charts"] .chart')];
+        return charts.length === 6 && charts.every((c) => [...c.querySelectorAll('polyline')].some(
+          (l) => (l.getAttribute('points') ?? '').trim().split(/\\s+/).length >= 2));
+      })()`,
+      undefined,
+      { timeout: 30_000, polling: 1000 },
+    );
+    const titles = await page.locator('[data-testid="usage-charts"] .chart').allInnerTexts();
+    for (const want of [
+      'CPU',
+      'Memory',
+      'Network received',
+      'Network sent',
+      'Filesystem reads',
+      'Filesystem writes',
+    ])
+      assert.ok(
+        titles.some((t) => t.includes(want)),
+        `node chart "${want}" in ${JSON.stringify(titles)}`,
+      );
     // Filters and selection live in the URL: reloading keeps them.
     await page.goto(`${ui}/events?type=Normal&reason=Scheduled&from=now-6h`);
     await page.waitForSelector('[data-testid="events-list"] li.event');

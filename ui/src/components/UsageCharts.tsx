@@ -1,11 +1,33 @@
 // CPU (rate of container_cpu_usage_seconds_total) and memory working set charts side by side, for
-// the containers `matchers` select, grouped by `by` — the node and pod pages' usage charts.
+// the containers `matchers` select, grouped by `by` — the node and pod pages' usage charts; with
+// `io` (matchers of their own: a node's totals are its root cgroup's, `id="/"`, where cAdvisor
+// counts the machine's interfaces and disks), network received / sent and filesystem read /
+// written bytes per second too (cAdvisor's counters, as rates).
 import { fmtBytes, fmtCores } from '../lib/format.ts';
 import { MetricChart } from './MetricChart.tsx';
 
-export function UsageCharts({ matchers, by, of }: { matchers: string[]; by: string; of: string }) {
+const perSecond = (v: number): string => `${fmtBytes(v)}/s`;
+
+const IO: [string, string][] = [
+  ['Network received', 'container_network_receive_bytes_total'],
+  ['Network sent', 'container_network_transmit_bytes_total'],
+  ['Filesystem reads', 'container_fs_reads_bytes_total'],
+  ['Filesystem writes', 'container_fs_writes_bytes_total'],
+];
+
+export function UsageCharts({
+  matchers,
+  by,
+  of,
+  io,
+}: {
+  matchers: string[];
+  by: string;
+  of: string;
+  io?: string[];
+}) {
   return (
-    <div className="grid2">
+    <div className="grid2" data-testid="usage-charts">
       <MetricChart
         title={`CPU used (cores)${of}`}
         metric="container_cpu_usage_seconds_total"
@@ -22,6 +44,19 @@ export function UsageCharts({ matchers, by, of }: { matchers: string[]; by: stri
         matchers={matchers}
         format={fmtBytes}
       />
+      {io !== undefined
+        ? IO.map(([title, metric]) => (
+            <MetricChart
+              key={metric}
+              title={`${title}${of}`}
+              metric={metric}
+              fn="rate"
+              by={[by]}
+              matchers={io}
+              format={perSecond}
+            />
+          ))
+        : null}
     </div>
   );
 }

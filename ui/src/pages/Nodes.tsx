@@ -174,7 +174,7 @@ export function NodePage({ name }: { name: string }) {
           </div>
         </div>
       ) : null}
-      <UsageCharts matchers={on} by="k8s.node.name" of="" />
+      <UsageCharts matchers={on} by="k8s.node.name" of="" io={[`k8s.node.name="${name}"`, 'id="/"']} />
       <h2>Pods on {name}</h2>
       <ErrorBox error={pods.error} />
       <PodTable pods={pods.data?.pods ?? []} height={400} />
