@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { exportWith, makeLogs, makeSpans, RESOURCE } from './helpers/sdk.ts';
+import { guardedBackendConfig } from './helpers/backend-config.ts';
 import { freePort, startRole, type Running } from './helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-backend-'));
@@ -61,41 +62,12 @@ before(async () => {
   api = `http://127.0.0.1:${apiPort}`;
   writeFileSync(
     join(dir, 'config.yaml'),
-    `receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:${grpc}
-      http:
-        endpoint: 127.0.0.1:${http}
-processors:
-  batch:
-    timeout: 20ms
-exporters:
-  storage:
-extensions:
-  health_check:
-service:
-  extensions: [health_check]
-  telemetry:
-    metrics:
-      level: none
-  metrics_endpoint:
-    address: 127.0.0.1:${metrics}
-  backend:
-    api:
-      auth:
-        token: \${env:WC_E2E_API_TOKEN}
-  pipelines:
-    traces:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [storage]
-    logs:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [storage]
-`,
+    guardedBackendConfig({
+      grpc,
+      http,
+      tokenEnv: 'WC_E2E_API_TOKEN',
+      metricsAddress: `127.0.0.1:${metrics}`,
+    }),
   );
   backend = await launch();
 });

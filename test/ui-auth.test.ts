@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchChromium, noChromium, type Chromium } from './helpers/chromium.ts';
+import { guardedBackendConfig } from './helpers/backend-config.ts';
 import { freePort, startRole, type Running } from './helpers/process.ts';
 
 const TOKEN = 'ui-auth-s3cret';
@@ -28,32 +29,7 @@ before(async () => {
   ]);
   otlpHttp = `http://127.0.0.1:${http}`;
   ui = `http://127.0.0.1:${uiPort}`;
-  writeFileSync(
-    join(dir, 'config.yaml'),
-    `receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:${grpc}
-      http:
-        endpoint: 127.0.0.1:${http}
-processors:
-  batch:
-    timeout: 20ms
-exporters:
-  storage:
-service:
-  backend:
-    api:
-      auth:
-        token: \${env:WC_UI_AUTH_TOKEN}
-  pipelines:
-    logs:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [storage]
-`,
-  );
+  writeFileSync(join(dir, 'config.yaml'), guardedBackendConfig({ grpc, http, tokenEnv: 'WC_UI_AUTH_TOKEN' }));
   backend = await startRole(
     [
       'backend',
@@ -130,7 +106,7 @@ test('the UI signs in with the API token; pages and the live tail work through t
   assert.equal(new URL(page.url()).pathname, '/logs');
   await page.getByText('before sign-in').first().waitFor({ timeout: 15_000 });
   // The cookie is HttpOnly: scripts cannot read it, and it is not the token.
-  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.equal(await page.evaluate('document.cookie'), '');
   const cookies = await chromium!.browser.cookies(ui);
   assert.equal(cookies.length, 1);
   assert.equal(cookies[0]!.name, 'wc_session');
