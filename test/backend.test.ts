@@ -2,15 +2,15 @@
 // REST API (guarded by a bearer token from `${env:...}` in the config) returns them exactly; then the process is killed with -9 during sustained ingest and, after a
 // restart on the same data directory, every span whose request was acknowledged is queryable.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { exportWith, makeLogs, makeSpans, RESOURCE } from './helpers/sdk.ts';
-import { guardedBackendConfig } from './helpers/backend-config.ts';
-import { freePort, startRole, type Running } from './helpers/process.ts';
+import { startGuardedBackend } from './helpers/backend-config.ts';
+import { freePort, type Running } from './helpers/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-backend-'));
 let ports: { grpc: number; http: number; health: number; api: number; metrics: number };
@@ -21,34 +21,8 @@ const TOKEN = 'e2e-s3cret-token';
 const apiGet = (path: string): Promise<Response> =>
   fetch(`${api}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
 
-async function launch(): Promise<Running> {
-  const r = await startRole(
-    [
-      'backend',
-      '--config',
-      join(dir, 'config.yaml'),
-      '--data-dir',
-      join(dir, 'data'),
-      '--api-address',
-      `127.0.0.1:${ports.api}`,
-    ],
-    { healthPort: ports.health, env: { WC_E2E_API_TOKEN: TOKEN } },
-  );
-  // The API starts right after the pipelines report healthy.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${api}/health`)).status === 200) return r;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await r.kill9();
-      throw new Error(`REST API did not come up:\n${r.logs()}`);
-    }
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
+const launch = (): Promise<Running> =>
+  startGuardedBackend({ dir, ports, token: TOKEN, tokenEnv: 'WC_E2E_API_TOKEN' });
 
 before(async () => {
   const [grpc, http, health, apiPort, metrics] = await Promise.all([
@@ -60,15 +34,7 @@ before(async () => {
   ]);
   ports = { grpc, http, health, api: apiPort, metrics };
   api = `http://127.0.0.1:${apiPort}`;
-  writeFileSync(
-    join(dir, 'config.yaml'),
-    guardedBackendConfig({
-      grpc,
-      http,
-      tokenEnv: 'WC_E2E_API_TOKEN',
-      metricsAddress: `127.0.0.1:${metrics}`,
-    }),
-  );
+
   backend = await launch();
 });
 

@@ -3,13 +3,13 @@
 // page and the logs' live tail (an EventSource, which cannot carry an Authorization header) work
 // through the session cookie; a reload keeps the session, signing out ends it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchChromium, noChromium, type Chromium } from './helpers/chromium.ts';
-import { guardedBackendConfig } from './helpers/backend-config.ts';
-import { freePort, startRole, type Running } from './helpers/process.ts';
+import { startGuardedBackend } from './helpers/backend-config.ts';
+import { freePort, type Running } from './helpers/process.ts';
 
 const TOKEN = 'ui-auth-s3cret';
 const dir = mkdtempSync(join(tmpdir(), 'wc-ui-auth-'));
@@ -29,21 +29,12 @@ before(async () => {
   ]);
   otlpHttp = `http://127.0.0.1:${http}`;
   ui = `http://127.0.0.1:${uiPort}`;
-  writeFileSync(join(dir, 'config.yaml'), guardedBackendConfig({ grpc, http, tokenEnv: 'WC_UI_AUTH_TOKEN' }));
-  backend = await startRole(
-    [
-      'backend',
-      '--config',
-      join(dir, 'config.yaml'),
-      '--data-dir',
-      join(dir, 'data'),
-      '--api-address',
-      `127.0.0.1:${api}`,
-      '--ui-address',
-      `127.0.0.1:${uiPort}`,
-    ],
-    { healthPort: health, env: { WC_UI_AUTH_TOKEN: TOKEN } },
-  );
+  backend = await startGuardedBackend({
+    dir,
+    ports: { grpc, http, api, health, ui: uiPort },
+    token: TOKEN,
+    tokenEnv: 'WC_UI_AUTH_TOKEN',
+  });
   chromium = await launchChromium();
 });
 
