@@ -4,14 +4,21 @@
 // per page: requests, p50 and p95 of their durations (request start to response end, as the
 // browser saw them). Target (issue 9): each page's API calls ≤ 300 ms p95 on the demo data.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, noChromium, type Chromium } from '../test/helpers/chromium.ts';
 import { BIN, childEnv, freePort } from '../test/helpers/process.ts';
 
 const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 10);
 const WARM_MS = Number(process.env.BENCH_UI_WARM_MS ?? 60_000);
+
+/** The machine's CPU ticks (busy, all) from /proc/stat: how busy it was while the pages ran. */
+function cpuTicks(): { busy: number; all: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const all = f.reduce((a, b) => a + b, 0);
+  return { busy: all - (f[3] ?? 0) - (f[4] ?? 0), all };
+}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,6 +51,7 @@ export async function main(): Promise<void> {
   const base = `http://127.0.0.1:${ui}`;
   const rows: Array<{ page: string; n: number; p50: number; p95: number; max: number }> = [];
   let chromium: Chromium | undefined;
+  let busy: string | undefined;
   try {
     await new Promise((r) => setTimeout(r, WARM_MS));
     const get = async (path: string) =>
@@ -79,6 +87,8 @@ export async function main(): Promise<void> {
     chromium = await launchChromium();
     const browser = chromium.browser;
     const page = await browser.newPage();
+    const load0 = loadavg()[0]!;
+    const t0 = cpuTicks();
     for (const [name, path] of pages) {
       const durations: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
@@ -97,6 +107,8 @@ export async function main(): Promise<void> {
         max: Math.max(...durations),
       });
     }
+    const t1 = cpuTicks();
+    busy = `machine CPU busy ${((100 * (t1.busy - t0.busy)) / (t1.all - t0.all)).toFixed(0)} % while the pages ran (this run's own processes included), load average ${load0.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`;
   } finally {
     up.kill('SIGTERM');
     await exited;
@@ -104,7 +116,7 @@ export async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `\`watchingcat up --demo\` after ${WARM_MS / 1000} s (3 nodes, 40 pods, the demo shop's traces and logs); each page opened ${ROUNDS} times in headless Chromium; durations of its /api/ requests as the browser saw them.\n`,
+    `\`watchingcat up --demo\` after ${WARM_MS / 1000} s (3 nodes, 40 pods, the demo shop's traces and logs); each page opened ${ROUNDS} times in headless Chromium; durations of its /api/ requests as the browser saw them; ${busy ?? 'machine load not measured'}.\n`,
   );
   console.log('| page | API requests | p50 ms | p95 ms | max ms |');
   console.log('|---|---:|---:|---:|---:|');
