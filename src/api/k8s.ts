@@ -362,6 +362,10 @@ const WORKLOADS: Record<Kind, { label: string; desired: string; ready: string; a
   },
 };
 const WORKLOAD_METRICS = Object.values(WORKLOADS).flatMap((w) => [w.desired, w.ready, w.available]);
+const NODE_SET: ReadonlySet<string> = new Set(NODE_METRICS);
+const POD_SET: ReadonlySet<string> = new Set(POD_METRICS);
+const WORKLOAD_SET: ReadonlySet<string> = new Set(WORKLOAD_METRICS);
+const OVERVIEW_METRICS = [...NODE_METRICS, ...POD_METRICS, ...WORKLOAD_METRICS];
 
 interface Workload {
   kind: Kind;
@@ -662,25 +666,25 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const a = parseAt(q, ctx.now());
     const limit = parseLimit(q, ATTENTION_DEFAULT, ATTENTION_MAX);
     const hourAgo = a.at > HOUR_NS ? a.at - HOUR_NS : 0n;
-    const [nodeVals, podVals, wlVals, usage, warnings, latestWarnings] = await Promise.all([
-      latestValues(storage, { ...a, metrics: NODE_METRICS, dropZero: INDICATORS }),
-      // The pods list's read (coalesced with it): phases for the counts, the rest for the rows.
-      latestValues(storage, { ...a, metrics: POD_METRICS, dropZero: INDICATORS }),
-      latestValues(storage, { ...a, metrics: WORKLOAD_METRICS }),
+    const [vals, usage, warnings, latestWarnings] = await Promise.all([
+      // Nodes, pods and workloads in one read (one scan instead of three; no workload metric is
+      // an indicator, so dropZero leaves them as their own read would), split by family below.
+      latestValues(storage, { ...a, metrics: OVERVIEW_METRICS, dropZero: INDICATORS }),
       containerUsage(storage, a),
       countK8sEvents(storage, { start: hourAgo, end: a.at, type: 'Warning' }),
       k8sEvents(storage, { start: hourAgo, end: a.at, type: 'Warning', limit: ATTENTION_EVENTS }),
     ]);
-    const nodes = [...assembleNodes(nodeVals.rows).values()].sort((x, y) => cmp(x.name, y.name));
+    const of = (family: ReadonlySet<string>) => vals.rows.filter((r) => family.has(r.metric));
+    const nodes = [...assembleNodes(of(NODE_SET)).values()].sort((x, y) => cmp(x.name, y.name));
     const pods = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
     const troubled: PodState[] = [];
-    for (const p of assemblePods(podVals.rows).values()) {
+    for (const p of assemblePods(of(POD_SET)).values()) {
       pods[p.phase] += 1;
       if (inTrouble(p)) troubled.push(p);
     }
     troubled.sort(byNsName);
     const perPod = usageBy(usage.rows, 'pod');
-    const workloads = assembleWorkloads(wlVals.rows);
+    const workloads = assembleWorkloads(of(WORKLOAD_SET));
     const degraded = workloads.filter((w) => !w.healthy);
     const notReady = nodes.filter((n) => !n.ready);
     const sum = (xs: (number | null | undefined)[]): number | null =>
@@ -718,7 +722,7 @@ export function registerK8sRoutes(app: FastifyInstance, ctx: ApiContext): void {
         workloads: degraded.slice(0, limit),
         warningEvents: latestWarnings.map((e) => ({ ...e, timeUnixNano: String(e.timeUnixNano) })),
       },
-      truncated: nodeVals.truncated || podVals.truncated || wlVals.truncated || usage.truncated,
+      truncated: vals.truncated || usage.truncated,
     };
   });
 }
