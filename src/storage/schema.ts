@@ -66,8 +66,9 @@ const attrMap = (name: string, codec = 'ZSTD(1)'): string =>
  * compressed with LZ4 instead of ZSTD(1): every part is decompressed and recompressed by each
  * merge, and at 100k spans/s merges were a third of the process's CPU. Measured on the
  * benchmark's spans (bench/RESULTS.md, 2026-12-04 third session): engine insert + merge CPU per
- * span -12 to -13 %, 10M-span ingest +12 % per CPU-second, for 56.9 instead of 41.8 bytes per
- * stored span (LZ4 on every column: 68.5 bytes for little more). Other tables keep ZSTD(1).
+ * span -12 to -13 %, 10M-span ingest +14 % per CPU-second (5 alternating runs each), for 56.9
+ * instead of 41.8 bytes per stored span (LZ4 on every column: 68.5 bytes for a few % more).
+ * Other tables keep ZSTD(1).
  * Tables created before get the codec by ALTER ... MODIFY COLUMN (metadata only: old parts are
  * recompressed when merges rewrite them).
  */
