@@ -23,6 +23,11 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
     spans,
     /service_name LowCardinality\(String\) MATERIALIZED resource_attributes\['service.name'\]/,
   );
+  // The span attribute maps are LZ4 (cheaper merges); every other table keeps ZSTD(1) on its maps.
+  const maps = ['resource_attributes', 'scope_attributes', 'attributes'].flatMap((m) => [m, `${m}_types`]);
+  for (const m of maps) assert.match(spans, new RegExp(`\\n  ${m} Map\\([^\\n]*\\) CODEC\\(LZ4\\),`));
+  assert.equal(spans.match(/CODEC\(LZ4\)/g)?.length, maps.length);
+  for (const t of tables.filter((x) => x !== spans)) assert.doesNotMatch(t, /LZ4/);
   const logs = tables.find((t) => t.includes('wc.logs '))!;
   assert.match(logs, /TYPE tokenbf_v1/);
   // The former trace index (view + table) is removed from older data directories, view first.
@@ -36,11 +41,13 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
     Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings}`),
   );
   for (const t of tables) assert.match(t, new RegExp(`SETTINGS index_granularity = \\d+, ${settings}$`));
-  assert.deepEqual(ddl.slice(-10, -6), [
+  // Before that, span tables made with ZSTD(1) maps get the LZ4 codec (metadata only).
+  assert.deepEqual(ddl.slice(-11, -6), [
     'DROP VIEW IF EXISTS wc.trace_index_mv',
     'DROP TABLE IF EXISTS wc.trace_index',
     `ALTER TABLE wc.spans ${drops}`,
     `ALTER TABLE wc.logs ${drops}`,
+    `ALTER TABLE wc.spans ${maps.map((m) => `MODIFY COLUMN ${m} CODEC(LZ4)`).join(', ')}`,
   ]);
 });
 
@@ -65,18 +72,22 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
         `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864`,
     ),
   );
-  assert.deepEqual(ddl.slice(-11, -8), [
+  assert.deepEqual(ddl.slice(-12, -9), [
     'DROP VIEW IF EXISTS wc.trace_index_mv ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index_local ON CLUSTER main',
   ]);
   assert.match(
-    ddl.at(-8)!,
+    ddl.at(-9)!,
     /^ALTER TABLE wc\.spans_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
   );
   assert.match(
-    ddl.at(-7)!,
+    ddl.at(-8)!,
     /^ALTER TABLE wc\.logs_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
+  );
+  assert.match(
+    ddl.at(-7)!,
+    /^ALTER TABLE wc\.spans_local ON CLUSTER main MODIFY COLUMN resource_attributes CODEC\(LZ4\), .* MODIFY COLUMN attributes_types CODEC\(LZ4\)$/,
   );
 });
 
@@ -93,7 +104,7 @@ test('bad names and retentions are rejected before any SQL', () => {
   );
 });
 
-test('a data directory from before keeps working: its attribute-map indexes are dropped and its settings updated at open', async (t) => {
+test('a data directory from before keeps working: its attribute-map indexes are dropped, its span map codecs and settings updated at open', async (t) => {
   const { storage, unavailable, close } = await embeddedStoreForTest('wc-schema-upgrade-');
   if (storage === undefined) return t.skip(unavailable);
   try {
@@ -123,10 +134,37 @@ test('a data directory from before keeps working: its attribute-map indexes are 
       return (await rs.json<{ engine_full: string }>())[0]!.engine_full;
     };
     assert.match(await engine(), /min_bytes_for_wide_part = 10485760/);
+    // A spans table made when its maps were ZSTD(1), with a part written that way.
+    await storage.client.command({
+      query: `ALTER TABLE ${db}.spans MODIFY COLUMN resource_attributes CODEC(ZSTD(1)), MODIFY COLUMN attributes_types CODEC(ZSTD(1))`,
+    });
+    await storage.client.command({
+      query: `INSERT INTO ${db}.spans (timestamp, trace_id, attributes, resource_attributes) VALUES (now64(9), 'ab', map('k', 'v'), map('service.name', 'svc'))`,
+    });
+    const codecs = async (): Promise<Record<string, string>> => {
+      const rs = await storage.client.query({
+        query: `SELECT name, compression_codec AS c FROM system.columns WHERE database = {db:String} AND table = 'spans' AND name IN ('resource_attributes', 'attributes_types', 'attributes')`,
+        query_params: { db },
+        format: 'JSONEachRow',
+      });
+      return Object.fromEntries((await rs.json<{ name: string; c: string }>()).map((r) => [r.name, r.c]));
+    };
+    assert.equal((await codecs())['resource_attributes'], 'CODEC(ZSTD(1))');
     for (const sql of singleNodeDDL({ database: db, retentionDays: 7 }))
       await storage.client.command({ query: sql });
     assert.deepEqual(await indexes(), ['idx_duration', 'idx_trace_id']);
     assert.match(await engine(), /min_bytes_for_wide_part = 67108864/);
+    assert.deepEqual(await codecs(), {
+      resource_attributes: 'CODEC(LZ4)',
+      attributes: 'CODEC(LZ4)',
+      attributes_types: 'CODEC(LZ4)',
+    });
+    // The old part is still readable (and its hot column still derived from the map).
+    const rs = await storage.client.query({
+      query: `SELECT service_name, attributes['k'] AS v FROM ${db}.spans WHERE trace_id = 'ab'`,
+      format: 'JSONEachRow',
+    });
+    assert.deepEqual(await rs.json(), [{ service_name: 'svc', v: 'v' }]);
   } finally {
     await close();
   }

@@ -58,8 +58,22 @@ function checkOptions(o: SchemaOptions): void {
   }
 }
 
-const attrMap = (name: string): string =>
-  `${name} Map(LowCardinality(String), String) CODEC(ZSTD(1)),\n  ${name}_types Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1))`;
+const attrMap = (name: string, codec = 'ZSTD(1)'): string =>
+  `${name} Map(LowCardinality(String), String) CODEC(${codec}),\n  ${name}_types Map(LowCardinality(String), LowCardinality(String)) CODEC(${codec})`;
+
+/**
+ * The spans table's attribute maps (span, resource and scope, each with its `_types` map) are
+ * compressed with LZ4 instead of ZSTD(1): every part is decompressed and recompressed by each
+ * merge, and at 100k spans/s merges were a third of the process's CPU. Measured on the
+ * benchmark's spans (bench/RESULTS.md, 2026-12-04 third session): engine insert + merge CPU per
+ * span -12 to -13 %, 10M-span ingest +14 % per CPU-second (5 alternating runs each), for 56.9
+ * instead of 41.8 bytes per stored span (LZ4 on every column: 68.5 bytes for a few % more).
+ * Other tables keep ZSTD(1).
+ * Tables created before get the codec by ALTER ... MODIFY COLUMN (metadata only: old parts are
+ * recompressed when merges rewrite them).
+ */
+export const SPAN_MAP_CODEC = 'LZ4';
+const SPAN_MAPS = ['resource_attributes', 'scope_attributes', 'attributes'];
 
 // Typed copies of the hot resource keys, filled by ClickHouse from the map so the writer cannot
 // get them out of sync.
@@ -73,8 +87,8 @@ const HOT_RESOURCE_KEYS: [column: string, key: string][] = [
   ['host_name', 'host.name'],
 ];
 
-const RESOURCE_AND_SCOPE = [
-  attrMap('resource_attributes'),
+const resourceAndScope = (mapCodec = 'ZSTD(1)'): string[] => [
+  attrMap('resource_attributes', mapCodec),
   'resource_dropped_attributes UInt32 CODEC(ZSTD(1))',
   'resource_schema_url LowCardinality(String) CODEC(ZSTD(1))',
   ...HOT_RESOURCE_KEYS.map(
@@ -82,10 +96,11 @@ const RESOURCE_AND_SCOPE = [
   ),
   'scope_name LowCardinality(String) CODEC(ZSTD(1))',
   'scope_version LowCardinality(String) CODEC(ZSTD(1))',
-  attrMap('scope_attributes'),
+  attrMap('scope_attributes', mapCodec),
   'scope_dropped_attributes UInt32 CODEC(ZSTD(1))',
   'scope_schema_url LowCardinality(String) CODEC(ZSTD(1))',
 ];
+const RESOURCE_AND_SCOPE = resourceAndScope();
 
 /**
  * Bloom-filter indexes over the attribute maps, dropped: building them was more than half of the
@@ -150,8 +165,8 @@ function tableDefs(): TableDef[] {
         'flags UInt32 CODEC(ZSTD(1))',
         'name LowCardinality(String) CODEC(ZSTD(1))',
         'kind UInt8 CODEC(ZSTD(1))',
-        ...RESOURCE_AND_SCOPE,
-        attrMap('attributes'),
+        ...resourceAndScope(SPAN_MAP_CODEC),
+        attrMap('attributes', SPAN_MAP_CODEC),
         'dropped_attributes UInt32 CODEC(ZSTD(1))',
         'status_code UInt8 CODEC(ZSTD(1))',
         'status_message String CODEC(ZSTD(1))',
@@ -314,6 +329,19 @@ function modifySettings(db: string, suffix: string, onCluster: string): string[]
 }
 
 /**
+ * Gives the span attribute maps of tables created with ZSTD(1) their current codec. A codec-only
+ * MODIFY COLUMN changes metadata only (no mutation, idempotent): new parts are written with it,
+ * existing ones when a merge rewrites them.
+ */
+function modifySpanMapCodecs(db: string, suffix: string, onCluster: string): string {
+  const cols = SPAN_MAPS.flatMap((m) => [m, `${m}_types`]);
+  return (
+    `ALTER TABLE ${db}.${TABLES.spans}${suffix}${onCluster} ` +
+    cols.map((c) => `MODIFY COLUMN ${c} CODEC(${SPAN_MAP_CODEC})`).join(', ')
+  );
+}
+
+/**
  * Removes the trace index of data directories created before it was dropped (derived data only):
  * the view first, so no insert feeds a table being dropped.
  */
@@ -335,6 +363,7 @@ export function singleNodeDDL(o: SchemaOptions): string[] {
   out.push(
     ...dropLegacyTraceIndex(db, '', ''),
     ...dropLegacyIndexes(db, '', ''),
+    modifySpanMapCodecs(db, '', ''),
     ...modifySettings(db, '', ''),
   );
   return out;
@@ -367,6 +396,7 @@ export function clusterDDL(o: ClusterOptions): string[] {
     ...dropLegacyTraceIndex(db, '', oc),
     ...dropLegacyTraceIndex(db, '_local', oc).slice(1),
     ...dropLegacyIndexes(db, '_local', oc),
+    modifySpanMapCodecs(db, '_local', oc),
     ...modifySettings(db, '_local', oc),
   );
   return out;
