@@ -213,24 +213,33 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     by,
   };
   const where = ['metric_name = {metric:String}', ...matcherSql(q.matchers, pointLabel, params)];
-  const src = `SELECT series_id, ${LABELS} AS labels, toUnixTimestamp64Nano(timestamp) AS t,
+  // Labels are not built per row (mapUpdate over both maps is most of a small query's cost): with
+  // `by`, each row carries only its group key (the point attribute, else the resource attribute,
+  // as LABELS[k] gives); otherwise the raw maps, merged once per series after grouping.
+  const byKey = q.fn !== 'raw' && by.length > 0;
+  const labelCols = byKey
+    ? `arrayMap(k -> ${pointLabel('k')}, {by:Array(String)}) AS key`
+    : 'resource_attributes AS ra, attributes AS a';
+  const carried = byKey ? 'key' : 'ra, a';
+  const perSeriesLabels = byKey ? 'any(key) AS key' : 'mapUpdate(any(ra), any(a)) AS labels';
+  const src = `SELECT series_id, ${labelCols}, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, aggregation_temporality AS temp,
       if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v
     FROM ${storage.database}.${TABLES.gaugeSum}
     WHERE ${where.join(' AND ')} AND (value_double IS NOT NULL OR value_int IS NOT NULL)
       AND timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
   const bucket = 'intDiv(t - {start:Int64}, {step:Int64})';
-  const groupKey = by.length > 0 ? 'arrayMap(k -> labels[k], {by:Array(String)})' : '[]';
+  const groupKey = byKey ? 'key' : '[]';
   let sql: string;
   if (q.fn === 'raw') {
-    sql = `SELECT series_id, any(labels) AS lbl, groupArray((toString(t), v)) AS pts
+    sql = `SELECT series_id, mapUpdate(any(ra), any(a)) AS lbl, groupArray((toString(t), v)) AS pts
       FROM (SELECT * FROM (${src}) ORDER BY series_id, t) GROUP BY series_id ORDER BY toString(lbl)
       LIMIT ${MAX_SERIES}`;
   } else if (q.fn === 'rate') {
-    const inc = `SELECT series_id, labels, t, temp, v,
+    const inc = `SELECT series_id, ${carried}, t, temp, v,
         lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst, st, row_number() OVER w AS rn
       FROM (${src}) WINDOW w AS (PARTITION BY series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-    const perSeries = `SELECT series_id, any(labels) AS labels, ${bucket} AS b,
+    const perSeries = `SELECT series_id, ${perSeriesLabels}, ${bucket} AS b,
         sum(if(temp = 1, v, if(v < pv OR st != pst, v, v - pv))) / ({step:Int64} / 1e9) AS val
       FROM (${inc}) WHERE t >= {start:Int64} AND (temp = 1 OR rn > 1) GROUP BY series_id, b`;
     sql =
@@ -240,7 +249,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
            FROM (SELECT * FROM (${perSeries}) ORDER BY series_id, b) GROUP BY series_id ORDER BY toString(lbl)
            LIMIT ${MAX_SERIES}`;
   } else {
-    const last = `SELECT series_id, any(labels) AS labels, ${bucket} AS b, argMax(v, t) AS val
+    const last = `SELECT series_id, ${perSeriesLabels}, ${bucket} AS b, argMax(v, t) AS val
       FROM (${src}) GROUP BY series_id, b`;
     sql = `SELECT ${groupKey} AS key, b, ${q.fn}(val) AS val FROM (${last}) GROUP BY key, b ORDER BY key, b`;
   }

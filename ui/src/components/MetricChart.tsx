@@ -1,4 +1,5 @@
 // A chart fed by /api/v1/metrics/{name}/query_range.
+import { useEffect } from 'react';
 import { apiUrl } from '../api/client.ts';
 import type { RangeSeries } from '../api/types.ts';
 import { LineChart } from './charts.tsx';
@@ -19,6 +20,7 @@ export function MetricChart({
   title,
   format,
   height,
+  onSettled,
 }: {
   metric: string;
   fn: string;
@@ -27,6 +29,8 @@ export function MetricChart({
   title: string;
   format: (v: number) => string;
   height?: number;
+  /** Called once the first answer (data or error) is in. */
+  onSettled?: () => void;
 }) {
   const range = useTimeRange();
   const r = useApi<{ series: RangeSeries[] }>(
@@ -37,6 +41,10 @@ export function MetricChart({
       'match[]': matchers,
     }),
   );
+  const settled = !r.loading;
+  useEffect(() => {
+    if (settled) onSettled?.();
+  }, [settled, onSettled]);
   const series = (r.data?.series ?? []).map((s) => ({
     name: seriesName(s.labels, by),
     points: s.points.map(([t, v]) => [t, Number(v)] as [number, number]),
