@@ -353,6 +353,7 @@ describe('with a filled embedded store', () => {
       '/api/v1/logs',
       '/api/v1/logs/tail',
       '/api/v1/metrics',
+      '/api/v1/metrics/query_range',
       '/api/v1/metrics/{name}/labels',
       '/api/v1/metrics/{name}/labels/{label}/values',
       '/api/v1/metrics/{name}/query_range',

@@ -212,6 +212,27 @@ describe('metrics', () => {
     // One 60 s bucket: each host's last value (2.5, 20.5) averaged.
     assert.deepEqual(avg.body['series'], [{ labels: {}, points: [[t0ms, 11.5]] }]);
     assert.equal(avg.body['stepMs'], 60_000);
+    // Several metrics in one query: exactly each metric's own answer, its series tagged with it.
+    for (const params of [
+      `step=20s&fn=rate&by=route`,
+      `step=20s&fn=rate`,
+      `step=1m&fn=avg`,
+      `fn=raw`,
+      `step=30s&fn=max&by=host`,
+    ]) {
+      const both = await get(
+        `/api/v1/metrics/query_range?metric=http.requests&metric=temp&${range}&${params}`,
+      );
+      assert.equal(both.status, 200, JSON.stringify(both.body));
+      assert.deepEqual(both.body['metrics'], ['http.requests', 'temp']);
+      const expected = [];
+      for (const m of ['http.requests', 'temp']) {
+        const one = await get(`/api/v1/metrics/${m}/query_range?${range}&${params}`);
+        expected.push(...(one.body['series'] as object[]).map((x) => ({ metric: m, ...x })));
+      }
+      assert.ok(expected.length > 0, params);
+      assert.deepEqual(both.body['series'], expected, params);
+    }
   });
 
   test('bad metric parameters are 400 naming the parameter', async (t) => {
@@ -226,6 +247,9 @@ describe('metrics', () => {
       [`${q}?fn=median`, 'fn'],
       [`${q}?by=host`, 'by'],
       [`${q}?fn=sum&by=,`, 'by'],
+      [`/api/v1/metrics/query_range`, 'metric'],
+      [`/api/v1/metrics/query_range?${'metric=a&'.repeat(9)}`, 'metric'],
+      [`/api/v1/metrics/query_range?metric=`, 'metric'],
       [`${q}?match[]=host`, 'match\\[\\]'],
       [`${q}?match[]=${enc('host=~"(?=x)"')}`, 'match\\[\\]'],
       [`${q}?match[]=${enc('host=~"("')}`, 'match\\[\\]'],

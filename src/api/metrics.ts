@@ -6,6 +6,7 @@ import {
   labelValues,
   metricNames,
   metricSeries,
+  MAX_RANGE_METRICS,
   rangeQuery,
   type RangeSeries,
 } from '../storage/queries.ts';
@@ -17,9 +18,9 @@ import { BadRequest, one, parseRange, type Query } from './params.ts';
 const MAX_NAMES = 10_000;
 const DEFAULT_NAMES = 1000;
 
-function checkName(name: string): string {
+function checkName(name: string, param = 'name'): string {
   if (name === '' || name.length > 255)
-    throw new BadRequest('name', 'expected a metric name of 1..255 characters');
+    throw new BadRequest(param, 'expected a metric name of 1..255 characters');
   return name;
 }
 
@@ -34,6 +35,7 @@ function nameLimit(q: Query): number {
 // NaN and ±Infinity are not JSON numbers: they travel as strings (as in OTLP/JSON).
 const value = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
 const seriesJson = (s: RangeSeries) => ({
+  ...(s.metric !== undefined ? { metric: s.metric } : {}),
   labels: s.labels,
   points: s.points.map(([t, v]) => [t, value(v)]),
 });
@@ -87,16 +89,18 @@ export function registerMetricRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return { metric: name, start: String(startNs), end: String(endNs), series };
   });
 
-  app.get('/api/v1/metrics/:name/query_range', async (req: FastifyRequest) => {
+  // One metric (in the path), or several read by one query (`?metric=a&metric=b`, the same
+  // matchers, fn and by for each; their series carry `metric`): a page with several charts of
+  // the same things pays the query's fixed cost once.
+  const queryRange = async (req: FastifyRequest, metric: string | string[]) => {
     const q = req.query as Query;
-    const name = checkName((req.params as { name: string }).name);
     const { startNs, endNs } = parseRange(q, ctx.now());
     const stepMs = parseStepMs(one(q, 'step'), startNs, endNs);
     const fn = parseFn(one(q, 'fn'));
     const by = parseBy(one(q, 'by'), fn);
     const matchers = parseMatchers(q);
     const series = await rangeQuery(ctx.storage, {
-      metric: name,
+      metric,
       matchers,
       start: startNs,
       end: endNs,
@@ -105,7 +109,7 @@ export function registerMetricRoutes(app: FastifyInstance, ctx: ApiContext): voi
       by,
     });
     return {
-      metric: name,
+      ...(Array.isArray(metric) ? { metrics: metric } : { metric }),
       start: String(startNs),
       end: String(endNs),
       stepMs,
@@ -113,5 +117,18 @@ export function registerMetricRoutes(app: FastifyInstance, ctx: ApiContext): voi
       by,
       series: series.map(seriesJson),
     };
+  };
+  app.get('/api/v1/metrics/:name/query_range', async (req: FastifyRequest) =>
+    queryRange(req, checkName((req.params as { name: string }).name)),
+  );
+  app.get('/api/v1/metrics/query_range', async (req: FastifyRequest) => {
+    const v = (req.query as Query)['metric'];
+    const names = v === undefined ? [] : Array.isArray(v) ? v : [v];
+    if (names.length === 0 || names.length > MAX_RANGE_METRICS)
+      throw new BadRequest('metric', `expected 1 to ${MAX_RANGE_METRICS} metric names (metric=a&metric=b)`);
+    return queryRange(
+      req,
+      names.map((n) => checkName(n, 'metric')),
+    );
   });
 }

@@ -78,6 +78,24 @@ const k8s = (summary: string, parameters: object[] = []) => ({
 });
 
 export function openApiDocument(version: string): object {
+  const rangeParams = [
+    matchers,
+    ...range,
+    q(
+      'step',
+      `Bucket width: a duration (15s, 1m) or integer nanoseconds; whole milliseconds, 1ms..31d, at most ${MAX_POINTS} points over the range (default: about 250 points, whole seconds)`,
+    ),
+    q(
+      'fn',
+      "raw: every point; rate: per-second increase of counters; sum/avg/max/min: over the series' last value per step",
+      {
+        type: 'string',
+        enum: ['raw', 'rate', 'sum', 'avg', 'max', 'min'],
+        default: 'raw',
+      },
+    ),
+    q('by', 'Comma-separated labels to group rate/sum/avg/max/min by'),
+  ];
   return {
     openapi: '3.0.3',
     info: {
@@ -243,26 +261,21 @@ export function openApiDocument(version: string): object {
       '/api/v1/metrics/{name}/query_range': {
         get: {
           summary: `Values of gauge and sum series over time: points are [ms since the epoch, value] (NaN/±Infinity as strings); at most ${MAX_POINTS} steps per series`,
-          parameters: [
-            metricName,
-            matchers,
-            ...range,
-            q(
-              'step',
-              `Bucket width: a duration (15s, 1m) or integer nanoseconds; whole milliseconds, 1ms..31d, at most ${MAX_POINTS} points over the range (default: about 250 points, whole seconds)`,
-            ),
-            q(
-              'fn',
-              "raw: every point; rate: per-second increase of counters; sum/avg/max/min: over the series' last value per step",
-              {
-                type: 'string',
-                enum: ['raw', 'rate', 'sum', 'avg', 'max', 'min'],
-                default: 'raw',
-              },
-            ),
-            q('by', 'Comma-separated labels to group rate/sum/avg/max/min by'),
-          ],
+          parameters: [metricName, ...rangeParams],
           responses: { '200': ok('Series with points', { type: 'object' }), ...common },
+        },
+      },
+      '/api/v1/metrics/query_range': {
+        get: {
+          summary: `Several metrics' range queries in one (the same matchers, fn and by for each): the answer of /api/v1/metrics/{name}/query_range for each, its series carrying \`metric\`; 1..8 metrics`,
+          parameters: [
+            q('metric', 'A metric name; repeat for each metric (metric=a&metric=b)', {
+              type: 'array',
+              items: { type: 'string' },
+            }),
+            ...rangeParams,
+          ],
+          responses: { '200': ok('Series with points, each with its metric', { type: 'object' }), ...common },
         },
       },
       '/api/v1/pipeline': {

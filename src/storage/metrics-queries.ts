@@ -50,6 +50,16 @@ function defaultRange(r: Partial<Range> | undefined): Range {
   return { start, end };
 }
 
+/** The most metrics one range query reads. */
+export const MAX_RANGE_METRICS = 8;
+
+function metricList(m: string | readonly string[]): string[] {
+  const list = Array.isArray(m) ? m : [m as string];
+  if (list.length === 0 || list.length > MAX_RANGE_METRICS)
+    throw new QueryError(`invalid metrics: expected 1..${MAX_RANGE_METRICS} names`);
+  return list.map(checkMetric);
+}
+
 function checkMetric(metric: string): string {
   const m = checkString(metric, 'metric', 255);
   if (m === '') throw new QueryError('invalid metric: expected a metric name');
@@ -171,7 +181,12 @@ export type RangeFn = 'raw' | 'rate' | 'sum' | 'avg' | 'max' | 'min';
 const FNS: readonly RangeFn[] = ['raw', 'rate', 'sum', 'avg', 'max', 'min'];
 
 export interface RangeQuery extends Range {
-  metric: string;
+  /**
+   * One metric, or several read by one query (the same matchers, fn and by for each): a query's
+   * fixed cost (~20 ms of CPU on the embedded engine, whatever the range) is paid once. Series
+   * of several metrics carry `metric`.
+   */
+  metric: string | readonly string[];
   matchers: readonly Matcher[];
   stepMs: number;
   /**
@@ -185,6 +200,8 @@ export interface RangeQuery extends Range {
 }
 
 export interface RangeSeries {
+  /** The series' metric, when the query named several. */
+  metric?: string;
   labels: Record<string, string>;
   /** [bucket start (raw: point time) in ms since the epoch, value], in time order. */
   points: [number, number][];
@@ -209,10 +226,11 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     start: String(q.start),
     end: String(q.end),
     step: String(stepNs),
-    metric: checkMetric(q.metric),
+    metrics: metricList(q.metric),
     by,
   };
-  const where = ['metric_name = {metric:String}', ...matcherSql(q.matchers, pointLabel, params)];
+  const many = Array.isArray(q.metric);
+  const where = ['metric_name IN {metrics:Array(String)}', ...matcherSql(q.matchers, pointLabel, params)];
   // Labels are not built per row (mapUpdate over both maps is most of a small query's cost): with
   // `by`, each row carries only its group key (the point attribute, else the resource attribute,
   // as LABELS[k] gives); otherwise the raw maps, merged once per series after grouping.
@@ -222,7 +240,8 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     : 'resource_attributes AS ra, attributes AS a';
   const carried = byKey ? 'key' : 'ra, a';
   const perSeriesLabels = byKey ? 'any(key) AS key' : 'mapUpdate(any(ra), any(a)) AS labels';
-  const src = `SELECT series_id, ${labelCols}, toUnixTimestamp64Nano(timestamp) AS t,
+  // Series are (metric, series_id): series_id hashes the labels only, which metrics share.
+  const src = `SELECT metric_name AS m, series_id, ${labelCols}, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, aggregation_temporality AS temp,
       if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v
     FROM ${storage.database}.${TABLES.gaugeSum}
@@ -232,26 +251,26 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
   const groupKey = byKey ? 'key' : '[]';
   let sql: string;
   if (q.fn === 'raw') {
-    sql = `SELECT series_id, mapUpdate(any(ra), any(a)) AS lbl, groupArray((toString(t), v)) AS pts
-      FROM (SELECT * FROM (${src}) ORDER BY series_id, t) GROUP BY series_id ORDER BY toString(lbl)
+    sql = `SELECT m, series_id, mapUpdate(any(ra), any(a)) AS lbl, groupArray((toString(t), v)) AS pts
+      FROM (SELECT * FROM (${src}) ORDER BY m, series_id, t) GROUP BY m, series_id ORDER BY m, toString(lbl)
       LIMIT ${MAX_SERIES}`;
   } else if (q.fn === 'rate') {
-    const inc = `SELECT series_id, ${carried}, t, temp, v,
+    const inc = `SELECT m, series_id, ${carried}, t, temp, v,
         lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst, st, row_number() OVER w AS rn
-      FROM (${src}) WINDOW w AS (PARTITION BY series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-    const perSeries = `SELECT series_id, ${perSeriesLabels}, ${bucket} AS b,
+      FROM (${src}) WINDOW w AS (PARTITION BY m, series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    const perSeries = `SELECT m, series_id, ${perSeriesLabels}, ${bucket} AS b,
         sum(if(temp = 1, v, if(v < pv OR st != pst, v, v - pv))) / ({step:Int64} / 1e9) AS val
-      FROM (${inc}) WHERE t >= {start:Int64} AND (temp = 1 OR rn > 1) GROUP BY series_id, b`;
+      FROM (${inc}) WHERE t >= {start:Int64} AND (temp = 1 OR rn > 1) GROUP BY m, series_id, b`;
     sql =
       by.length > 0
-        ? `SELECT ${groupKey} AS key, b, sum(val) AS val FROM (${perSeries}) GROUP BY key, b ORDER BY key, b`
-        : `SELECT series_id, any(labels) AS lbl, groupArray((toString(b), val)) AS pts
-           FROM (SELECT * FROM (${perSeries}) ORDER BY series_id, b) GROUP BY series_id ORDER BY toString(lbl)
+        ? `SELECT m, ${groupKey} AS key, b, sum(val) AS val FROM (${perSeries}) GROUP BY m, key, b ORDER BY m, key, b`
+        : `SELECT m, series_id, any(labels) AS lbl, groupArray((toString(b), val)) AS pts
+           FROM (SELECT * FROM (${perSeries}) ORDER BY m, series_id, b) GROUP BY m, series_id ORDER BY m, toString(lbl)
            LIMIT ${MAX_SERIES}`;
   } else {
-    const last = `SELECT series_id, ${perSeriesLabels}, ${bucket} AS b, argMax(v, t) AS val
-      FROM (${src}) GROUP BY series_id, b`;
-    sql = `SELECT ${groupKey} AS key, b, ${q.fn}(val) AS val FROM (${last}) GROUP BY key, b ORDER BY key, b`;
+    const last = `SELECT m, series_id, ${perSeriesLabels}, ${bucket} AS b, argMax(v, t) AS val
+      FROM (${src}) GROUP BY m, series_id, b`;
+    sql = `SELECT m, ${groupKey} AS key, b, ${q.fn}(val) AS val FROM (${last}) GROUP BY m, key, b ORDER BY m, key, b`;
   }
   const out = await rows<Row>(storage, sql, params);
   const stepMs = q.stepMs;
@@ -259,6 +278,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
   const at = (b: string | number): number => startMs + Number(b) * stepMs;
   if (q.fn === 'raw' || (q.fn === 'rate' && by.length === 0)) {
     return out.map((r) => ({
+      ...(many ? { metric: r['m'] as string } : {}),
       labels: r['lbl'] as Record<string, string>,
       points: (r['pts'] as [string, number][]).map(([x, v]): [number, number] =>
         q.fn === 'raw' ? [Number(BigInt(x) / 1_000_000n), v] : [at(x), v],
@@ -268,10 +288,14 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
   const groups = new Map<string, RangeSeries>();
   for (const r of out) {
     const key = r['key'] as string[];
-    const id = JSON.stringify(key);
+    const id = JSON.stringify([r['m'], key]);
     let g = groups.get(id);
     if (g === undefined) {
-      g = { labels: Object.fromEntries(by.map((l, i) => [l, key[i]!])), points: [] };
+      g = {
+        ...(many ? { metric: r['m'] as string } : {}),
+        labels: Object.fromEntries(by.map((l, i) => [l, key[i]!])),
+        points: [],
+      };
       groups.set(id, g);
     }
     g.points.push([at(r['b'] as string), r['val'] as number]);

@@ -252,7 +252,14 @@ export { allLogs, searchLogs, textTokens } from './logs-queries.ts';
 export type { LogSearch, LogSearchResult, StoredLog } from './logs-queries.ts';
 export { allMetricPoints } from './metrics-read.ts';
 export type { StoredMetricPoint } from './metrics-read.ts';
-export { labelNames, labelValues, metricNames, metricSeries, rangeQuery } from './metrics-queries.ts';
+export {
+  labelNames,
+  labelValues,
+  MAX_RANGE_METRICS,
+  metricNames,
+  metricSeries,
+  rangeQuery,
+} from './metrics-queries.ts';
 export type { Matcher, Range, RangeFn, RangeQuery, RangeSeries, Series } from './metrics-queries.ts';
 
 export interface DependencyEdge {

@@ -2,12 +2,18 @@
 // the containers `matchers` select, grouped by `by` — the node and pod pages' usage charts; with
 // `io` (matchers of their own: a node's totals are its root cgroup's, `id="/"`, where cAdvisor
 // counts the machine's interfaces and disks), network received / sent and filesystem read /
-// written bytes per second too (cAdvisor's counters, as rates). The I/O charts ask only once the
-// CPU and memory charts have their answers: on a small backend six range queries at once queue
-// behind each other, and the first two are what the page is opened for.
+// written bytes per second too (cAdvisor's counters, as rates). The four I/O charts come from one
+// request and one query (a range query's fixed cost is most of its cost on small data), asked
+// once the CPU and memory charts have their answers — those two are what the page is opened for.
 import { useCallback, useState } from 'react';
 import { fmtBytes, fmtCores } from '../lib/format.ts';
-import { MetricChart } from './MetricChart.tsx';
+import { apiUrl } from '../api/client.ts';
+import type { RangeSeries } from '../api/types.ts';
+import { LineChart } from './charts.tsx';
+import { ErrorBox } from './common.tsx';
+import { rangeParams } from './data.ts';
+import { useApi, useTimeRange } from './hooks.ts';
+import { MetricChart, seriesName } from './MetricChart.tsx';
 
 const perSecond = (v: number): string => `${fmtBytes(v)}/s`;
 
@@ -51,27 +57,54 @@ export function UsageCharts({
         format={fmtBytes}
         onSettled={onSettled}
       />
-      {io !== undefined
-        ? IO.map(([title, metric]) =>
-            settled >= 2 ? (
-              <MetricChart
-                key={metric}
-                title={`${title}${of}`}
-                metric={metric}
-                fn="rate"
-                by={[by]}
-                matchers={io}
-                format={perSecond}
-              />
-            ) : (
-              // Holds the chart's place meanwhile, so the page below does not jump.
-              <figure key={metric} className="chart card">
-                <figcaption>{`${title}${of}`}</figcaption>
-                <div className="empty">loading…</div>
-              </figure>
-            ),
-          )
-        : null}
+      {io !== undefined ? (
+        settled >= 2 ? (
+          <IoCharts by={by} matchers={io} of={of} />
+        ) : (
+          // Holds the charts' places meanwhile, so the page below does not jump.
+          IO.map(([title, metric]) => (
+            <figure key={metric} className="chart card">
+              <figcaption>{`${title}${of}`}</figcaption>
+              <div className="empty">loading…</div>
+            </figure>
+          ))
+        )
+      ) : null}
     </div>
+  );
+}
+
+/** The four I/O charts from one request (and one query): the same matchers, fn and by. */
+function IoCharts({ by, matchers, of }: { by: string; matchers: string[]; of: string }) {
+  const range = useTimeRange();
+  const r = useApi<{ series: (RangeSeries & { metric: string })[] }>(
+    apiUrl('metrics/query_range', {
+      metric: IO.map(([, m]) => m),
+      ...rangeParams(range),
+      fn: 'rate',
+      by,
+      'match[]': matchers,
+    }),
+  );
+  return (
+    <>
+      {IO.map(([title, metric], i) => (
+        <div key={metric}>
+          {i === 0 ? <ErrorBox error={r.error} /> : null}
+          <LineChart
+            title={`${title}${of}`}
+            series={(r.data?.series ?? [])
+              .filter((x) => x.metric === metric)
+              .map((x) => ({
+                name: seriesName(x.labels, [by]),
+                points: x.points.map(([t, v]) => [t, Number(v)] as [number, number]),
+              }))}
+            format={perSecond}
+            startMs={range.startMs}
+            endMs={range.endMs}
+          />
+        </div>
+      ))}
+    </>
   );
 }
