@@ -151,26 +151,19 @@ test('a leader that cannot reach the API server steps down within renew_deadline
 });
 
 test('options are checked like client-go: renew_deadline < lease_duration, retry_period < renew_deadline', () => {
-  assert.throws(
-    () =>
-      new LeaderElector({
-        client,
-        namespace: 'x',
-        name: 'y',
-        leaseDurationMs: 1000,
-        renewDeadlineMs: 1000,
-        retryPeriodMs: 100,
-      }),
-  );
-  assert.throws(
-    () =>
-      new LeaderElector({
-        client,
-        namespace: 'x',
-        name: 'y',
-        leaseDurationMs: 1000,
-        renewDeadlineMs: 500,
-        retryPeriodMs: 500,
-      }),
-  );
+  for (const [renewDeadlineMs, retryPeriodMs] of [
+    [1000, 100], // renew deadline not below the lease duration
+    [500, 500], // retry period not below the renew deadline
+  ] as const)
+    assert.throws(
+      () =>
+        new LeaderElector({
+          client,
+          namespace: 'x',
+          name: 'y',
+          leaseDurationMs: 1000,
+          renewDeadlineMs,
+          retryPeriodMs,
+        }),
+    );
 });

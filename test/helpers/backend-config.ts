@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRole, type Running } from './process.ts';
 
-export function guardedBackendConfig(o: {
+function guardedBackendConfig(o: {
   grpc: number;
   http: number;
   tokenEnv: string;

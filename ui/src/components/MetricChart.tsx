@@ -7,7 +7,18 @@ import { ErrorBox } from './common.tsx';
 import { rangeParams } from './data.ts';
 import { useApi, useTimeRange } from './hooks.ts';
 
-export function seriesName(labels: Record<string, string>, by: string[]): string {
+/** API range series as the line chart's: named by their `by` labels (all labels without), values as numbers. */
+export function chartSeries(
+  series: RangeSeries[],
+  by: string[],
+): { name: string; points: [number, number][] }[] {
+  return series.map((s) => ({
+    name: seriesName(s.labels, by),
+    points: s.points.map(([t, v]) => [t, Number(v)] as [number, number]),
+  }));
+}
+
+function seriesName(labels: Record<string, string>, by: string[]): string {
   const keys = by.length > 0 ? by : Object.keys(labels).sort();
   return keys.map((k) => (by.length === 1 ? (labels[k] ?? '') : `${k}=${labels[k] ?? ''}`)).join(', ');
 }
@@ -45,10 +56,7 @@ export function MetricChart({
   useEffect(() => {
     if (settled) onSettled?.();
   }, [settled, onSettled]);
-  const series = (r.data?.series ?? []).map((s) => ({
-    name: seriesName(s.labels, by),
-    points: s.points.map(([t, v]) => [t, Number(v)] as [number, number]),
-  }));
+  const series = chartSeries(r.data?.series ?? [], by);
   return (
     <div>
       <ErrorBox error={r.error} />

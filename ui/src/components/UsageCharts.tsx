@@ -13,7 +13,7 @@ import { LineChart } from './charts.tsx';
 import { ErrorBox } from './common.tsx';
 import { rangeParams } from './data.ts';
 import { useApi, useTimeRange } from './hooks.ts';
-import { MetricChart, seriesName } from './MetricChart.tsx';
+import { chartSeries, MetricChart } from './MetricChart.tsx';
 
 const perSecond = (v: number): string => `${fmtBytes(v)}/s`;
 
@@ -93,12 +93,10 @@ function IoCharts({ by, matchers, of }: { by: string; matchers: string[]; of: st
           {i === 0 ? <ErrorBox error={r.error} /> : null}
           <LineChart
             title={`${title}${of}`}
-            series={(r.data?.series ?? [])
-              .filter((x) => x.metric === metric)
-              .map((x) => ({
-                name: seriesName(x.labels, [by]),
-                points: x.points.map(([t, v]) => [t, Number(v)] as [number, number]),
-              }))}
+            series={chartSeries(
+              (r.data?.series ?? []).filter((x) => x.metric === metric),
+              [by],
+            )}
             format={perSecond}
             startMs={range.startMs}
             endMs={range.endMs}
