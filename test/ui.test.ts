@@ -213,6 +213,29 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
 
 const enc = encodeURIComponent;
 
+/**
+ * Opens `url` until `shown` (a page expression) holds, loading it again every 10 s (views ask
+ * once per load), for at most 45 s; then fails with the page's error boxes and a screenshot.
+ */
+async function untilShown(page: Page, url: string, shown: string, what: string): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    await page.goto(url);
+    try {
+      await page.waitForFunction(shown, undefined, { timeout: 10_000, polling: 500 });
+      return;
+    } catch (e) {
+      if (Date.now() < deadline) continue;
+      await page.screenshot({ path: join(SHOTS, 'failed-charts.png') });
+      const boxes = await page.locator('.error').allTextContents();
+      throw new Error(
+        `${what} not shown at ${url} within 45 s (errors: ${JSON.stringify(boxes)}): ${(e as Error).message}\n${err.slice(-2000)}`,
+        { cause: e },
+      );
+    }
+  }
+}
+
 test('every page loads with data, without console errors', async (t) => {
   if (noBrowser) return t.skip(noBrowser);
   if (!target.name) assert.fail('the API test found no demo pod');
@@ -268,25 +291,26 @@ test('every page loads with data, without console errors', async (t) => {
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: name !== 'pods' });
       assert.deepEqual(errors, [], `${name}: console errors`);
     }
-    // The pod page's charts have lines (CPU and memory from cAdvisor).
-    await page.goto(`${ui}/pods/${enc(target.namespace)}/${enc(target.name)}`);
-    // A line needs two points: cAdvisor collects every 10 s.
-    await page.waitForFunction(
+    // The pod page's charts have lines (CPU and memory from cAdvisor). A line needs two points
+    // (cAdvisor collects every 10 s) and a chart asks once per load, so a young pod's page is
+    // loaded again until they are there.
+    await untilShown(
+      page,
+      `${ui}/pods/${enc(target.namespace)}/${enc(target.name)}`,
       `[...document.querySelectorAll('.chart polyline')].some((l) => (l.getAttribute('points') ?? '').trim().split(/\\s+/).length >= 2)`,
-      undefined,
-      { timeout: 30_000, polling: 1000 },
+      'a line in the pod charts',
     );
     // The node page's charts: CPU, memory, network received / sent, filesystem reads / writes, each
     // with a line for the node.
-    await page.goto(`${ui}/nodes/${enc(stack!.nodes[0]!)}?from=now-15m`);
-    await page.waitForFunction(
+    await untilShown(
+      page,
+      `${ui}/nodes/${enc(stack!.nodes[0]!)}?from=now-15m`,
       `(() => {
         const charts = [...document.querySelectorAll('[data-testid="usage-charts"] .chart')];
         return charts.length === 6 && charts.every((c) => [...c.querySelectorAll('polyline')].some(
           (l) => (l.getAttribute('points') ?? '').trim().split(/\\s+/).length >= 2));
       })()`,
-      undefined,
-      { timeout: 30_000, polling: 1000 },
+      'a line in each of the six node charts',
     );
     const titles = await page.locator('[data-testid="usage-charts"] .chart').allInnerTexts();
     for (const want of [
