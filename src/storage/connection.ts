@@ -19,7 +19,13 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { DEFAULT_DATABASE, DEFAULT_RETENTION_DAYS, assertIdentifier, singleNodeDDL } from './schema.ts';
+import {
+  DEFAULT_DATABASE,
+  DEFAULT_RETENTION_DAYS,
+  OPTIONAL_SETTINGS,
+  assertIdentifier,
+  singleNodeDDL,
+} from './schema.ts';
 import { processAlive } from '../util/process-alive.ts';
 
 export interface StorageOptions {
@@ -110,7 +116,9 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     insertNative = nativeInserter(client, spoolDir(opts.dataDir));
   }
   try {
-    for (const sql of singleNodeDDL({ database, retentionDays })) await client.command({ query: sql });
+    const optionalSettings = kind === 'chdb' || (await knowsSettings(client, OPTIONAL_SETTINGS));
+    for (const sql of singleNodeDDL({ database, retentionDays, optionalSettings }))
+      await client.command({ query: sql });
   } catch (e) {
     await client.close();
     throw e;
@@ -133,6 +141,16 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       insertNative?.dispose();
     },
   };
+}
+
+/** Whether the engine has every one of these MergeTree settings (older servers lack newer ones). */
+export async function knowsSettings(client: ClickHouseClient, names: string[]): Promise<boolean> {
+  const rs = await client.query({
+    query: 'SELECT count() AS n FROM system.merge_tree_settings WHERE name IN {names:Array(String)}',
+    query_params: { names },
+    format: 'JSONEachRow',
+  });
+  return Number((await rs.json<{ n: string }>())[0]?.n ?? 0) === names.length;
 }
 
 /**

@@ -21,7 +21,9 @@ import {
   rangeQuery,
   type Matcher,
   searchLogs,
+  traceById,
 } from './queries.ts';
+import { singleNodeDDL } from './schema.ts';
 import { insertLogs, insertMetrics, insertTraces } from './writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-queries-'));
@@ -446,4 +448,51 @@ test('dependencies: service graph edges with call and error counts', async (t) =
   ]);
   assert.deepEqual(await dependencies(s, { start: T0 - 10n * MIN, end: T0 - MIN }), []);
   await assert.rejects(dependencies(s, { start: 10n, end: 1n }), /end < start/);
+});
+
+test("trace by id after a merge finds the new part's marks in the cache (prewarm_mark_cache)", async (t) => {
+  const s = need(t);
+  if (!s) return;
+  const traced = (k: number): TracesData => ({
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'marks')], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        scopeSpans: [
+          {
+            scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans: [0, 1, 2].map((j) => ({
+              ...defaultSpan(),
+              traceId: bytes(16, 900 + k),
+              spanId: bytes(8, 900 + 10 * k + j),
+              startTimeUnixNano: T0 + BigInt(j) * 1000n,
+              endTimeUnixNano: T0 + BigInt(j) * 1000n + 500n,
+            })),
+          },
+        ],
+      },
+    ],
+  });
+  for (const k of [0, 1]) await insertTraces(s, traced(k));
+  const misses = async (): Promise<number> => {
+    const rs = await s.client.query({
+      query: `SELECT sum(value) AS n FROM system.events WHERE event = 'MarkCacheMisses'`,
+      format: 'JSONEachRow',
+    });
+    return Number((await rs.json<{ n: string }>())[0]!.n);
+  };
+  const lookupMisses = async (): Promise<number> => {
+    await s.client.command({ query: `OPTIMIZE TABLE ${s.database}.spans FINAL` });
+    const m0 = await misses();
+    assert.equal((await traceById(s, Buffer.from(bytes(16, 901)).toString('hex'))).length, 3);
+    return (await misses()) - m0;
+  };
+  // The control: without the setting, the first lookup in a freshly merged part loads its marks.
+  await s.client.command({ query: `ALTER TABLE ${s.database}.spans MODIFY SETTING prewarm_mark_cache = 0` });
+  assert.ok((await lookupMisses()) > 0, "without prewarm the merged part's marks are loaded by the lookup");
+  // The schema's upgrade DDL turns it back on.
+  for (const sql of singleNodeDDL({ database: s.database, retentionDays: 7 }))
+    await s.client.command({ query: sql });
+  assert.equal(await lookupMisses(), 0);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterDDL, singleNodeDDL, TABLES } from './schema.ts';
+import { knowsSettings } from './connection.ts';
+import { clusterDDL, OPTIONAL_SETTINGS, singleNodeDDL, TABLES } from './schema.ts';
 import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
 test('single-node DDL: MergeTree, daily partitions and the configured retention on every table', () => {
@@ -35,12 +36,17 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   const drops =
     'DROP INDEX IF EXISTS idx_res_keys, DROP INDEX IF EXISTS idx_res_values, DROP INDEX IF EXISTS idx_attr_keys, DROP INDEX IF EXISTS idx_attr_values';
   // Then every table is brought to the current settings (compact parts for inserts).
-  const settings = 'ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864';
+  // The spans table also puts each new part's marks in the mark cache (first lookups after a merge).
+  const settings = (t: string): string =>
+    `ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864${t === 'spans' ? ', prewarm_mark_cache = 1' : ''}`;
   assert.deepEqual(
     ddl.slice(-6),
-    Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings}`),
+    Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings(t)}`),
   );
-  for (const t of tables) assert.match(t, new RegExp(`SETTINGS index_granularity = \\d+, ${settings}$`));
+  for (const name of Object.values(TABLES)) {
+    const t = tables.find((x) => x.includes(`wc.${name} `));
+    assert.match(t ?? '', new RegExp(`SETTINGS index_granularity = \\d+, ${settings(name)}$`));
+  }
   // Before that, span tables made with ZSTD(1) maps get the LZ4 codec (metadata only).
   assert.deepEqual(ddl.slice(-11, -6), [
     'DROP VIEW IF EXISTS wc.trace_index_mv',
@@ -69,7 +75,7 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
     ddl.slice(-6),
     Object.values(TABLES).map(
       (t) =>
-        `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864`,
+        `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864${t === 'spans' ? ', prewarm_mark_cache = 1' : ''}`,
     ),
   );
   assert.deepEqual(ddl.slice(-12, -9), [
@@ -89,6 +95,28 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
     ddl.at(-7)!,
     /^ALTER TABLE wc\.spans_local ON CLUSTER main MODIFY COLUMN resource_attributes CODEC\(LZ4\), .* MODIFY COLUMN attributes_types CODEC\(LZ4\)$/,
   );
+});
+
+test('a server that lacks a newer MergeTree setting gets tables without it', async (t) => {
+  const without = singleNodeDDL({ database: 'wc', retentionDays: 7, optionalSettings: false });
+  for (const stmt of without) assert.doesNotMatch(stmt, /prewarm_mark_cache/);
+  assert.ok(
+    singleNodeDDL({ database: 'wc', retentionDays: 7 }).some((x) => x.includes('prewarm_mark_cache = 1')),
+  );
+  assert.ok(
+    clusterDDL({ database: 'wc', retentionDays: 7, cluster: 'c', optionalSettings: false }).every(
+      (x) => !x.includes('prewarm_mark_cache'),
+    ),
+  );
+  // What openStorage asks a server: the embedded engine knows every optional setting.
+  const { storage, unavailable, close } = await embeddedStoreForTest('wc-schema-settings-');
+  if (storage === undefined) return t.skip(unavailable);
+  try {
+    assert.equal(await knowsSettings(storage.client, OPTIONAL_SETTINGS), true);
+    assert.equal(await knowsSettings(storage.client, [...OPTIONAL_SETTINGS, 'no_such_setting_here']), false);
+  } finally {
+    await close();
+  }
 });
 
 test('bad names and retentions are rejected before any SQL', () => {
@@ -153,7 +181,7 @@ test('a data directory from before keeps working: its attribute-map indexes are 
     for (const sql of singleNodeDDL({ database: db, retentionDays: 7 }))
       await storage.client.command({ query: sql });
     assert.deepEqual(await indexes(), ['idx_duration', 'idx_trace_id']);
-    assert.match(await engine(), /min_bytes_for_wide_part = 67108864/);
+    assert.match(await engine(), /min_bytes_for_wide_part = 67108864, prewarm_mark_cache = 1/);
     assert.deepEqual(await codecs(), {
       resource_attributes: 'CODEC(LZ4)',
       attributes: 'CODEC(LZ4)',
