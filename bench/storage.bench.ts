@@ -23,6 +23,8 @@ import {
   logTemplate,
   prng,
   spanTemplate,
+  type LogTemplate,
+  type SpanTemplate,
   stampLogs,
   stampSpans,
   traceIdHex,
@@ -33,6 +35,7 @@ const LOGS = Number(process.env['WC_BENCH_LOGS'] ?? 10_000_000);
 const BATCH = Number(process.env['WC_BENCH_BATCH'] ?? 8192);
 const WRITERS = Number(process.env['WC_BENCH_WRITERS'] ?? 16);
 const QUERIES = 100;
+const BY_ID_QUERIES = 1000;
 // The data's time span (default 24 h: 10M spans a day is ~116/s, a mid-size cluster; the
 // 2026-12-02 run with everything in 2 h is in bench/RESULTS.md). Searches use 1 h windows and
 // must find something, so scaled-down runs need a shorter span (e.g. 50k items: WC_BENCH_HOURS=2).
@@ -105,8 +108,17 @@ async function bytesPerRow(storage: Storage, table: string): Promise<number> {
   return Number(p!.b) / Number(p!.r);
 }
 
-/** p50 / p99 of `n` runs of `f(i)` after one warm-up; each run must return a non-empty result. */
-async function latency(n: number, f: (i: number) => Promise<number>): Promise<[number, number]> {
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Runs slower than SLOW_MS. */
+  slow: number;
+}
+const SLOW_MS = 50;
+
+/** p50 / p99 / max of `n` runs of `f(i)` after one warm-up; each run must return a non-empty result. */
+async function latency(n: number, f: (i: number) => Promise<number>): Promise<Latency> {
   if ((await f(-1)) === 0) throw new Error('warm-up query found nothing');
   const lat: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -117,11 +129,27 @@ async function latency(n: number, f: (i: number) => Promise<number>): Promise<[n
   }
   lat.sort((a, b) => a - b);
   const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return [pct(50), pct(99)];
+  return {
+    p50: pct(50),
+    p99: pct(99),
+    max: lat[lat.length - 1]!,
+    slow: lat.filter((x) => x > SLOW_MS).length,
+  };
+}
+
+/**
+ * Queries are measured at rest: the load generator's templates (~260 MiB, re-stamped in place
+ * during ingest) and the ingest's garbage would otherwise be collected during the first queries —
+ * a 77 ms young-generation collection landed on one trace lookup in a --trace-gc run. Needs
+ * --expose-gc (npm run bench passes it); without it the first queries may pay for it.
+ */
+function settleHeap(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en');
-const ms = ([p50, p99]: [number, number]): string => `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`;
+const ms = (l: Latency): string =>
+  `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.slow} over ${SLOW_MS} ms)`;
 
 const dir = mkdtempSync(join(tmpdir(), 'wc-storage-bench-'));
 const storage = await openStorage({ dataDir: dir });
@@ -134,12 +162,14 @@ try {
   };
 
   // Spans.
-  const spanTemplates = Array.from({ length: WRITERS }, (_, w) => spanTemplate(BATCH, w + 1));
+  let spanTemplates: SpanTemplate[] | undefined = Array.from({ length: WRITERS }, (_, w) =>
+    spanTemplate(BATCH, w + 1),
+  );
   const tracesPerBatch = spanTemplates[0]!.traces;
   let batchesUsed = 0;
   process.stderr.write(`spans: ${fmt(SPANS)} in batches of ${BATCH}, ${WRITERS} writers\n`);
   const spans = await ingest(SPANS, tracesPerBatch * SPANS_PER_TRACE, async (w, b, batches) => {
-    const t = spanTemplates[w]!;
+    const t = spanTemplates![w]!;
     stampSpans(t, b, start + (WINDOW_NS * BigInt(b)) / BigInt(batches));
     batchesUsed = Math.max(batchesUsed, b + 1);
     return insertTraces(storage, t.data);
@@ -151,14 +181,18 @@ try {
   row('active span parts at the end of ingest', fmt(await activeParts(storage, 'spans')));
   row('bytes per stored span', (await bytesPerRow(storage, 'spans')).toFixed(1));
 
+  spanTemplates = undefined;
+  settleHeap();
+
   const rnd = prng(42);
   const traces = batchesUsed * tracesPerBatch;
-  const byId = await latency(QUERIES * 2, async () => {
+  // More lookups than searches: the target is a p99, and of 200 runs that is the second slowest.
+  const byId = await latency(BY_ID_QUERIES, async () => {
     const found = await traceById(storage, traceIdHex(Math.floor(rnd() * traces)));
     if (found.length !== SPANS_PER_TRACE) throw new Error(`trace with ${found.length} spans`);
     return found.length;
   });
-  row(`trace by id (${QUERIES * 2} random ids, ${SPANS_PER_TRACE} spans each)`, ms(byId));
+  row(`trace by id (${BY_ID_QUERIES} random ids, ${SPANS_PER_TRACE} spans each)`, ms(byId));
   const hourIn = (): bigint => start + BigInt(Math.floor(rnd() * Number(WINDOW_NS - HOUR_NS)));
   const search = await latency(QUERIES, async () => {
     const from = hourIn();
@@ -176,10 +210,12 @@ try {
 
   // Logs (WC_BENCH_LOGS=0 skips them).
   if (LOGS > 0) {
-    const logTemplates = Array.from({ length: WRITERS }, (_, w) => logTemplate(BATCH, w + 100));
+    let logTemplates: LogTemplate[] | undefined = Array.from({ length: WRITERS }, (_, w) =>
+      logTemplate(BATCH, w + 100),
+    );
     process.stderr.write(`logs: ${fmt(LOGS)} in batches of ${BATCH}, ${WRITERS} writers\n`);
     const logs = await ingest(LOGS, BATCH, async (w, b, batches) => {
-      const t = logTemplates[w]!;
+      const t = logTemplates![w]!;
       stampLogs(t, start + (WINDOW_NS * BigInt(b)) / BigInt(batches));
       return insertLogs(storage, t.data);
     });
@@ -192,6 +228,8 @@ try {
     row('peak RSS while ingesting logs', `${fmt(logs.peakRssMiB)} MiB`);
     row('active log parts at the end of ingest', fmt(await activeParts(storage, 'logs')));
     row('bytes per stored log record', (await bytesPerRow(storage, 'logs')).toFixed(1));
+    logTemplates = undefined;
+    settleHeap();
     const text = await latency(QUERIES, async () => {
       const from = hourIn();
       const r = await searchLogs(storage, {
