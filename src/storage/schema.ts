@@ -15,8 +15,8 @@ export interface SchemaOptions {
   /** Rows older than this are dropped (whole daily parts). */
   retentionDays: number;
   /**
-   * Whether the engine knows the MergeTree settings of OPTIONAL_SETTINGS (a ClickHouse server
-   * older than they are does not: they are left out there). Default: it does (embedded chDB).
+   * Whether the engine knows every one of OPTIONAL_SETTINGS (a ClickHouse server older than
+   * they are does not: they are left out there). Default: it does (embedded chDB).
    */
   optionalSettings?: boolean;
 }
@@ -116,11 +116,6 @@ const RESOURCE_AND_SCOPE = resourceAndScope();
  */
 const LEGACY_MAP_INDEXES = ['idx_res_keys', 'idx_res_values', 'idx_attr_keys', 'idx_attr_values'];
 
-/** Needs ClickHouse 24.11 or later; servers without it go without (openStorage checks). */
-const PREWARM_MARK_CACHE = 'prewarm_mark_cache = 1';
-/** The settings a table may carry that older ClickHouse servers reject as unknown. */
-export const OPTIONAL_SETTINGS = ['prewarm_mark_cache'];
-
 interface TableDef {
   name: string;
   columns: string[];
@@ -128,8 +123,11 @@ interface TableDef {
   orderBy: string;
   /** Rows per granule (the unit a read decompresses); 8192 unless a lookup pays for smaller. */
   granularity?: number;
-  /** MergeTree settings of this table beyond those every table gets. */
-  settings?: string[];
+  /**
+   * MergeTree settings of this table that older ClickHouse servers reject as unknown (name →
+   * value): left out where the server lacks them (openStorage asks it).
+   */
+  newerSettings?: Record<string, string>;
   ttl: boolean;
 }
 
@@ -212,8 +210,8 @@ function tableDefs(): TableDef[] {
       // first read of a part loads those streams' marks, so the first lookups after each merge
       // took 50-240 ms instead of ~22 (10M spans: 230 mark-cache misses in 300 lookups after an
       // OPTIMIZE, none with this). With it, inserts and merges put a new part's marks in the mark
-      // cache as they write them (~10 MB per 10M spans).
-      settings: [PREWARM_MARK_CACHE],
+      // cache as they write them (~10 MB per 10M spans). ClickHouse 24.11 or later.
+      newerSettings: { prewarm_mark_cache: '1' },
       ttl: true,
     },
     {
@@ -329,15 +327,18 @@ export const MIN_BYTES_FOR_WIDE_PART = 64 * 2 ** 20;
  * ALTER ... MODIFY SETTING, on upgrade.
  */
 function tableSettings(t: TableDef, o: SchemaOptions): string {
-  const optional = (setting: string): boolean => OPTIONAL_SETTINGS.includes(setting.split(' ')[0]!);
+  const newer = o.optionalSettings === false ? [] : Object.entries(t.newerSettings ?? {});
   // ttl_only_drop_parts: with daily partitions whole parts expire together, so dropping them is
   // free instead of rewriting them in a TTL merge.
   return [
     'ttl_only_drop_parts = 1',
     `min_bytes_for_wide_part = ${MIN_BYTES_FOR_WIDE_PART}`,
-    ...(t.settings ?? []).filter((x) => o.optionalSettings !== false || !optional(x)),
+    ...newer.map(([name, value]) => `${name} = ${value}`),
   ].join(', ');
 }
+
+/** The MergeTree settings some table carries that older ClickHouse servers reject as unknown. */
+export const OPTIONAL_SETTINGS = [...new Set(tableDefs().flatMap((t) => Object.keys(t.newerSettings ?? {})))];
 
 function tail(t: TableDef, o: SchemaOptions): string {
   return (
