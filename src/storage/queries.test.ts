@@ -74,6 +74,15 @@ function logs(service: string, namespace: string, records: LogRecord[]): LogsDat
   };
 }
 
+/** One service's spans, as the resource spans of a TracesData. */
+const svc = (name: string, spans: Span[]): TracesData['resourceSpans'][number] => ({
+  resource: { attributes: [str('service.name', name)], droppedAttributesCount: 0 },
+  schemaUrl: '',
+  scopeSpans: [
+    { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans },
+  ],
+});
+
 const bodies = (r: { logs: { log: LogRecord }[] }): string[] =>
   r.logs.map((x) => (x.log.body as { stringValue: string }).stringValue);
 
@@ -414,13 +423,6 @@ test('dependencies: service graph edges with call and error counts', async (t) =
     endTimeUnixNano: T0 + BigInt(id) * 1000n + 500n,
     status: { code: error ? 2 : 0, message: '' },
   });
-  const svc = (name: string, spans: Span[]): TracesData['resourceSpans'][number] => ({
-    resource: { attributes: [str('service.name', name)], droppedAttributesCount: 0 },
-    schemaUrl: '',
-    scopeSpans: [
-      { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans },
-    ],
-  });
   // Per trace k: frontend root (10k) -> frontend client (10k+1) -> api server (10k+2) -> api
   // client (10k+3) -> db server (10k+4, failing in trace 0). Plus an api span whose parent is
   // missing (no edge).
@@ -455,23 +457,16 @@ test("trace by id after a merge finds the new part's marks in the cache (prewarm
   if (!s) return;
   const traced = (k: number): TracesData => ({
     resourceSpans: [
-      {
-        resource: { attributes: [str('service.name', 'marks')], droppedAttributesCount: 0 },
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
-            schemaUrl: '',
-            spans: [0, 1, 2].map((j) => ({
-              ...defaultSpan(),
-              traceId: bytes(16, 900 + k),
-              spanId: bytes(8, 900 + 10 * k + j),
-              startTimeUnixNano: T0 + BigInt(j) * 1000n,
-              endTimeUnixNano: T0 + BigInt(j) * 1000n + 500n,
-            })),
-          },
-        ],
-      },
+      svc(
+        'marks',
+        [0, 1, 2].map((j) => ({
+          ...defaultSpan(),
+          traceId: bytes(16, 900 + k),
+          spanId: bytes(8, 900 + 10 * k + j),
+          startTimeUnixNano: T0 + BigInt(j) * 1000n,
+          endTimeUnixNano: T0 + BigInt(j) * 1000n + 500n,
+        })),
+      ),
     ],
   });
   for (const k of [0, 1]) await insertTraces(s, traced(k));
