@@ -23,7 +23,10 @@ import {
   DEFAULT_DATABASE,
   DEFAULT_RETENTION_DAYS,
   OPTIONAL_SETTINGS,
+  SERIES_BACKFILLED,
+  TABLES,
   assertIdentifier,
+  seriesBackfill,
   singleNodeDDL,
 } from './schema.ts';
 import { processAlive } from '../util/process-alive.ts';
@@ -119,6 +122,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     const optionalSettings = kind === 'chdb' || (await knowsSettings(client, OPTIONAL_SETTINGS));
     for (const sql of singleNodeDDL({ database, retentionDays, optionalSettings }))
       await client.command({ query: sql });
+    await backfillSeries(client, database);
   } catch (e) {
     await client.close();
     throw e;
@@ -141,6 +145,18 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       insertNative?.dispose();
     },
   };
+}
+
+/** Runs the series table's backfill (schema.ts seriesBackfill) unless it has completed before. */
+async function backfillSeries(client: ClickHouseClient, database: string): Promise<void> {
+  const rs = await client.query({
+    query: 'SELECT comment FROM system.tables WHERE database = {db:String} AND name = {t:String}',
+    query_params: { db: database, t: TABLES.metricSeries },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ comment: string }>();
+  if (row?.comment === SERIES_BACKFILLED) return;
+  for (const sql of seriesBackfill(database)) await client.command({ query: sql });
 }
 
 /** Whether the engine has every one of these MergeTree settings (older servers lack newer ones). */

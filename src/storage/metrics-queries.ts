@@ -10,7 +10,7 @@
 import type { Storage } from './connection.ts';
 import { QueryError, checkBoundedRange, checkLimit, checkString, rows } from './read-common.ts';
 import type { Row } from './read-common.ts';
-import { METRIC_TABLES, TABLES } from './schema.ts';
+import { METRIC_TABLES, SERIES_LABELS, TABLES } from './schema.ts';
 
 export interface Matcher {
   label: string;
@@ -24,7 +24,7 @@ export interface Range {
   end: bigint;
 }
 
-const LABELS = 'mapUpdate(resource_attributes, attributes)';
+const LABELS = SERIES_LABELS;
 const MAX_MATCHERS = 32;
 const MAX_SERIES = 10_000;
 const MAX_POINTS_PER_SERIES = 11_000;
@@ -65,14 +65,6 @@ function checkMetric(metric: string): string {
   if (m === '') throw new QueryError('invalid metric: expected a metric name');
   return m;
 }
-
-/**
- * A label of a stored point without building its label map: the point attribute if present,
- * else the resource attribute ('' when neither has it) — what `LABELS[key]` gives. Building
- * the map (mapUpdate) for every row in range made a one-pod query over 2M points take ~1.5 s.
- */
-const pointLabel = (key: string): string =>
-  `if(mapContains(attributes, ${key}), attributes[${key}], resource_attributes[${key}])`;
 
 /** SQL conditions for the matchers on `labelOf(key)`, adding their parameters to `params`. */
 function matcherSql(
@@ -230,48 +222,64 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     by,
   };
   const many = Array.isArray(q.metric);
-  const where = ['metric_name IN {metrics:Array(String)}', ...matcherSql(q.matchers, pointLabel, params)];
-  // Labels are not built per row (mapUpdate over both maps is most of a small query's cost): with
-  // `by`, each row carries only its group key (the point attribute, else the resource attribute,
-  // as LABELS[k] gives); otherwise the raw maps, merged once per series after grouping.
+  const db = storage.database;
+  // The series first (the series index, by their labels), then only their points: the metric
+  // tables are ordered by (metric_name, series_id, …), so a few series read a few granules.
+  // series_id hashes the labels only, so a series of one metric may share it with another's; both
+  // match the same matchers, and every read below keeps (metric, series_id) together.
+  const seriesWhere = [
+    'metric_name IN {metrics:Array(String)}',
+    'day >= toDate(fromUnixTimestamp64Nano({from:Int64})) AND day <= toDate(fromUnixTimestamp64Nano({end:Int64}))',
+    ...matcherSql(q.matchers, (k) => `labels[${k}]`, params),
+  ].join(' AND ');
   const byKey = q.fn !== 'raw' && by.length > 0;
-  const labelCols = byKey
-    ? `arrayMap(k -> ${pointLabel('k')}, {by:Array(String)}) AS key`
-    : 'resource_attributes AS ra, attributes AS a';
-  const carried = byKey ? 'key' : 'ra, a';
-  const perSeriesLabels = byKey ? 'any(key) AS key' : 'mapUpdate(any(ra), any(a)) AS labels';
-  // Series are (metric, series_id): series_id hashes the labels only, which metrics share.
-  const src = `SELECT metric_name AS m, series_id, ${labelCols}, toUnixTimestamp64Nano(timestamp) AS t,
+  // Per series: its labels, or its group key (as LABELS[k] gives: '' for an absent label).
+  const seriesSql = `SELECT metric_name AS m, series_id,
+      ${byKey ? 'arrayMap(k -> ls[k], {by:Array(String)}) AS key' : 'ls AS lbl'}
+    FROM (SELECT metric_name, series_id, any(labels) AS ls FROM ${db}.${TABLES.metricSeries}
+      WHERE ${seriesWhere} GROUP BY metric_name, series_id)`;
+  const src = `SELECT metric_name AS m, series_id, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, aggregation_temporality AS temp,
       if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v
-    FROM ${storage.database}.${TABLES.gaugeSum}
-    WHERE ${where.join(' AND ')} AND (value_double IS NOT NULL OR value_int IS NOT NULL)
+    FROM ${db}.${TABLES.gaugeSum}
+    WHERE metric_name IN {metrics:Array(String)}
+      AND series_id IN (SELECT series_id FROM ${db}.${TABLES.metricSeries} WHERE ${seriesWhere})
+      AND (value_double IS NOT NULL OR value_int IS NOT NULL)
       AND timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
   const bucket = 'intDiv(t - {start:Int64}, {step:Int64})';
-  const groupKey = byKey ? 'key' : '[]';
+  // Each series' rows joined with its labels or key (the series list is small next to its points).
+  const withSeries = (perSeries: string): string =>
+    `(${perSeries}) AS p INNER JOIN (${seriesSql}) AS s ON p.m = s.m AND p.series_id = s.series_id`;
+  // On a cluster the series subquery runs once on the initiator (metric points are sharded
+  // randomly, so a series' points live on every shard); one node ignores the setting.
+  const settings = ` SETTINGS distributed_product_mode = 'global'`;
   let sql: string;
   if (q.fn === 'raw') {
-    sql = `SELECT m, series_id, mapUpdate(any(ra), any(a)) AS lbl, groupArray((toString(t), v)) AS pts
-      FROM (SELECT * FROM (${src}) ORDER BY m, series_id, t) GROUP BY m, series_id ORDER BY m, toString(lbl)
-      LIMIT ${MAX_SERIES}`;
+    const pts = `SELECT m, series_id, groupArray((toString(t), v)) AS pts
+      FROM (SELECT * FROM (${src}) ORDER BY m, series_id, t) GROUP BY m, series_id`;
+    sql = `SELECT p.m AS m, s.lbl AS lbl, p.pts AS pts FROM ${withSeries(pts)}
+      ORDER BY m, toString(lbl) LIMIT ${MAX_SERIES}`;
   } else if (q.fn === 'rate') {
-    const inc = `SELECT m, series_id, ${carried}, t, temp, v,
+    const inc = `SELECT m, series_id, t, temp, v,
         lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst, st, row_number() OVER w AS rn
       FROM (${src}) WINDOW w AS (PARTITION BY m, series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-    const perSeries = `SELECT m, series_id, ${perSeriesLabels}, ${bucket} AS b,
+    const perSeries = `SELECT m, series_id, ${bucket} AS b,
         sum(if(temp = 1, v, if(v < pv OR st != pst, v, v - pv))) / ({step:Int64} / 1e9) AS val
       FROM (${inc}) WHERE t >= {start:Int64} AND (temp = 1 OR rn > 1) GROUP BY m, series_id, b`;
-    sql =
-      by.length > 0
-        ? `SELECT m, ${groupKey} AS key, b, sum(val) AS val FROM (${perSeries}) GROUP BY m, key, b ORDER BY m, key, b`
-        : `SELECT m, series_id, any(labels) AS lbl, groupArray((toString(b), val)) AS pts
-           FROM (SELECT * FROM (${perSeries}) ORDER BY m, series_id, b) GROUP BY m, series_id ORDER BY m, toString(lbl)
-           LIMIT ${MAX_SERIES}`;
+    sql = byKey
+      ? `SELECT p.m AS m, s.key AS key, p.b AS b, sum(p.val) AS val FROM ${withSeries(perSeries)}
+         GROUP BY m, key, b ORDER BY m, key, b`
+      : `SELECT p.m AS m, s.lbl AS lbl, p.pts AS pts FROM ${withSeries(
+          `SELECT m, series_id, groupArray((toString(b), val)) AS pts
+           FROM (SELECT * FROM (${perSeries}) ORDER BY m, series_id, b) GROUP BY m, series_id`,
+        )} ORDER BY m, toString(lbl) LIMIT ${MAX_SERIES}`;
   } else {
-    const last = `SELECT m, series_id, ${perSeriesLabels}, ${bucket} AS b, argMax(v, t) AS val
-      FROM (${src}) GROUP BY m, series_id, b`;
-    sql = `SELECT m, ${groupKey} AS key, b, ${q.fn}(val) AS val FROM (${last}) GROUP BY m, key, b ORDER BY m, key, b`;
+    const last = `SELECT m, series_id, ${bucket} AS b, argMax(v, t) AS val FROM (${src}) GROUP BY m, series_id, b`;
+    const key = byKey ? 's.key' : '[]';
+    sql = `SELECT p.m AS m, ${key} AS key, p.b AS b, ${q.fn}(p.val) AS val FROM ${withSeries(last)}
+      GROUP BY m, key, b ORDER BY m, key, b`;
   }
+  sql += settings;
   const out = await rows<Row>(storage, sql, params);
   const stepMs = q.stepMs;
   const startMs = Number(q.start / 1_000_000n);

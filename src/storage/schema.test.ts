@@ -1,18 +1,42 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { knowsSettings } from './connection.ts';
-import { clusterDDL, OPTIONAL_SETTINGS, singleNodeDDL, TABLES } from './schema.ts';
+import { clusterDDL, METRIC_TABLES, OPTIONAL_SETTINGS, singleNodeDDL, TABLES } from './schema.ts';
 import { embeddedStoreForTest } from './testdata/embedded-store.ts';
 
 test('single-node DDL: MergeTree, daily partitions and the configured retention on every table', () => {
   const ddl = singleNodeDDL({ database: 'wc', retentionDays: 3 });
+  const n = Object.keys(TABLES).length;
   const tables = ddl.filter((s) => s.startsWith('CREATE TABLE'));
   assert.equal(tables.length, Object.keys(TABLES).length);
-  for (const t of tables) {
+  for (const t of tables.filter((x) => !x.includes('wc.metric_series '))) {
     assert.match(t, /ENGINE = MergeTree\n/);
     assert.match(t, /PARTITION BY toDate\(timestamp\)/);
     assert.match(t, /TTL toDate\(timestamp\) \+ INTERVAL 3 DAY/);
   }
+  // The series index: one row per series and day, duplicates replaced by merges.
+  const series = tables.find((t) => t.includes('wc.metric_series '))!;
+  assert.match(
+    series,
+    /ENGINE = ReplacingMergeTree\nPARTITION BY day\nORDER BY \(metric_name, series_id\)\nTTL day \+ INTERVAL 3 DAY/,
+  );
+  // Fed by one view per metric table, made after the tables.
+  const views = ddl.filter((x) => x.startsWith('CREATE MATERIALIZED VIEW'));
+  assert.deepEqual(
+    views.map((v) => v.split('\n')[0]),
+    METRIC_TABLES.map(
+      (t) => `CREATE MATERIALIZED VIEW IF NOT EXISTS wc.${t}_series_mv TO wc.metric_series AS`,
+    ),
+  );
+  // Each view writes only series the index lacks for the point's day (of the last two days).
+  for (const [i, t] of METRIC_TABLES.entries()) {
+    assert.match(views[i]!, new RegExp(`\\n    FROM wc\\.${t}\\n`));
+    assert.match(
+      views[i]!,
+      /NOT IN\n +\(SELECT day, metric_name, series_id FROM wc\.metric_series WHERE day >= today\(\) - 1\)\n +GROUP BY day, metric_name, series_id$/,
+    );
+  }
+  assert.ok(ddl.indexOf(views[0]!) > ddl.indexOf(series));
   assert.match(singleNodeDDL({ database: 'wc', retentionDays: 7 }).join('\n'), /INTERVAL 7 DAY/);
   const spans = tables.find((t) => t.includes('wc.spans '))!;
   assert.match(spans, /INDEX idx_trace_id trace_id TYPE bloom_filter/);
@@ -32,7 +56,7 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   const logs = tables.find((t) => t.includes('wc.logs '))!;
   assert.match(logs, /TYPE tokenbf_v1/);
   // The former trace index (view + table) is removed from older data directories, view first.
-  assert.ok(!ddl.some((s) => s.includes('MATERIALIZED VIEW')));
+  assert.ok(!ddl.some((s) => s.includes('MATERIALIZED VIEW') && s.includes('trace_index')));
   const drops =
     'DROP INDEX IF EXISTS idx_res_keys, DROP INDEX IF EXISTS idx_res_values, DROP INDEX IF EXISTS idx_attr_keys, DROP INDEX IF EXISTS idx_attr_values';
   // Then every table is brought to the current settings (compact parts for inserts).
@@ -40,7 +64,7 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
   const settings = (t: string): string =>
     `ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864${t === 'spans' ? ', prewarm_mark_cache = 1' : ''}`;
   assert.deepEqual(
-    ddl.slice(-6),
+    ddl.slice(-n),
     Object.values(TABLES).map((t) => `ALTER TABLE wc.${t} MODIFY SETTING ${settings(t)}`),
   );
   for (const name of Object.values(TABLES)) {
@@ -48,7 +72,7 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
     assert.match(t ?? '', new RegExp(`SETTINGS index_granularity = \\d+, ${settings(name)}$`));
   }
   // Before that, span tables made with ZSTD(1) maps get the LZ4 codec (metadata only).
-  assert.deepEqual(ddl.slice(-11, -6), [
+  assert.deepEqual(ddl.slice(-n - 5, -n), [
     'DROP VIEW IF EXISTS wc.trace_index_mv',
     'DROP TABLE IF EXISTS wc.trace_index',
     `ALTER TABLE wc.spans ${drops}`,
@@ -59,6 +83,7 @@ test('single-node DDL: MergeTree, daily partitions and the configured retention 
 
 test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER everywhere', () => {
   const ddl = clusterDDL({ database: 'wc', retentionDays: 7, cluster: 'main' });
+  const n = Object.keys(TABLES).length;
   for (const s of ddl) assert.match(s, / ON CLUSTER main/);
   const locals = ddl.filter((s) => /CREATE TABLE IF NOT EXISTS wc\.\w+_local /.test(s));
   const dists = ddl.filter((s) => s.includes('ENGINE = Distributed('));
@@ -67,32 +92,49 @@ test('cluster DDL: replicated local tables, distributed tables and ON CLUSTER ev
   for (const l of locals)
     assert.match(
       l,
-      /ENGINE = ReplicatedMergeTree\('\/clickhouse\/tables\/\{shard\}\/wc\/\w+_local', '\{replica\}'\)/,
+      /ENGINE = Replicated(Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/wc\/\w+_local', '\{replica\}'\)/,
     );
+  assert.match(
+    locals.find((l) => l.includes('metric_series_local'))!,
+    /ENGINE = ReplicatedReplacingMergeTree/,
+  );
+  // Each node's views index the series of the points it holds.
+  const views = ddl.filter((x) => x.startsWith('CREATE MATERIALIZED VIEW'));
+  assert.deepEqual(
+    views.map((v) => v.split('\n')[0]),
+    METRIC_TABLES.map(
+      (t) =>
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS wc.${t}_series_mv ON CLUSTER main TO wc.metric_series_local AS`,
+    ),
+  );
+  for (const [i, t] of METRIC_TABLES.entries()) {
+    assert.match(views[i]!, new RegExp(`\\n    FROM wc\\.${t}_local\\n`));
+    assert.match(views[i]!, /FROM wc\.metric_series_local WHERE day >= today\(\) - 1\)/);
+  }
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, spans_local, cityHash64(trace_id))')));
   assert.ok(dists.some((d) => d.includes('Distributed(main, wc, logs_local, rand())')));
   assert.deepEqual(
-    ddl.slice(-6),
+    ddl.slice(-n),
     Object.values(TABLES).map(
       (t) =>
         `ALTER TABLE wc.${t}_local ON CLUSTER main MODIFY SETTING ttl_only_drop_parts = 1, min_bytes_for_wide_part = 67108864${t === 'spans' ? ', prewarm_mark_cache = 1' : ''}`,
     ),
   );
-  assert.deepEqual(ddl.slice(-12, -9), [
+  assert.deepEqual(ddl.slice(-n - 6, -n - 3), [
     'DROP VIEW IF EXISTS wc.trace_index_mv ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index ON CLUSTER main',
     'DROP TABLE IF EXISTS wc.trace_index_local ON CLUSTER main',
   ]);
   assert.match(
-    ddl.at(-9)!,
+    ddl.at(-n - 3)!,
     /^ALTER TABLE wc\.spans_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
   );
   assert.match(
-    ddl.at(-8)!,
+    ddl.at(-n - 2)!,
     /^ALTER TABLE wc\.logs_local ON CLUSTER main DROP INDEX IF EXISTS idx_res_keys, /,
   );
   assert.match(
-    ddl.at(-7)!,
+    ddl.at(-n - 1)!,
     /^ALTER TABLE wc\.spans_local ON CLUSTER main MODIFY COLUMN resource_attributes CODEC\(LZ4\), .* MODIFY COLUMN attributes_types CODEC\(LZ4\)$/,
   );
 });

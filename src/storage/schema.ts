@@ -40,6 +40,8 @@ export const TABLES = {
   histogram: 'metrics_histogram',
   expHistogram: 'metrics_exp_histogram',
   summary: 'metrics_summary',
+  /** One row per metric series and day (derived: filled by views on the metric tables). */
+  metricSeries: 'metric_series',
 } as const;
 export const METRIC_TABLES = [
   TABLES.gaugeSum,
@@ -121,6 +123,10 @@ interface TableDef {
   columns: string[];
   indexes: string[];
   orderBy: string;
+  /** The day a row belongs to (partition key and TTL); default `toDate(timestamp)`. */
+  day?: string;
+  /** Default MergeTree. */
+  engine?: 'MergeTree' | 'ReplacingMergeTree';
   /** Rows per granule (the unit a read decompresses); 8192 unless a lookup pays for smaller. */
   granularity?: number;
   /**
@@ -305,6 +311,82 @@ function tableDefs(): TableDef[] {
       orderBy: '(metric_name, series_id, toDateTime(timestamp))',
       ttl: true,
     },
+    {
+      // The series index: a range query finds its series here by their labels, then reads only
+      // their points through the metric tables' (metric_name, series_id, …) key, instead of
+      // matching the label maps of every point of the metric in range (bench/RESULTS.md). Rows
+      // come from the views of seriesViews, mostly one per series and day; readers still group by
+      // series, since concurrent inserts, late points and backfills can write one again.
+      name: TABLES.metricSeries,
+      columns: [
+        'day Date CODEC(ZSTD(1))',
+        'metric_name LowCardinality(String) CODEC(ZSTD(1))',
+        'series_id UInt64 CODEC(ZSTD(1))',
+        // The series' labels: resource attributes overlaid with point attributes.
+        'labels Map(LowCardinality(String), String) CODEC(ZSTD(1))',
+      ],
+      indexes: [],
+      orderBy: '(metric_name, series_id)',
+      day: 'day',
+      engine: 'ReplacingMergeTree',
+      ttl: true,
+    },
+  ];
+}
+
+/** A metric series' labels from a metric table's row (resource attributes, then point attributes). */
+export const SERIES_LABELS = 'mapUpdate(resource_attributes, attributes)';
+
+/** The views feeding TABLES.metricSeries, one per metric table: `${table}_series_mv`. */
+export const seriesView = (table: string): string => `${table}_series_mv`;
+
+/**
+ * What a view (or the backfill) writes into the series table `into` from the metric table `from`:
+ * the series of the inserted rows that `into` does not hold yet for their day. Checking the last
+ * two days' index costs an insert little (one row per series and day), while writing a row per
+ * series and insert cost 15-25 % of metric ingest CPU (bench/RESULTS.md); series of older days
+ * (late points) are written again, which readers' grouping absorbs. The labels map is built once
+ * per new series, not per row.
+ */
+export function seriesSelect(from: string, into: string): string {
+  return `SELECT toDate(timestamp) AS day, metric_name, series_id,
+      mapUpdate(any(resource_attributes), any(attributes)) AS labels
+    FROM ${from}
+    WHERE (toDate(timestamp), metric_name, series_id) NOT IN
+      (SELECT day, metric_name, series_id FROM ${into} WHERE day >= today() - 1)
+    GROUP BY day, metric_name, series_id`;
+}
+
+/** Marks a series table whose backfill from the metric tables is complete (see seriesBackfill). */
+export const SERIES_BACKFILLED = 'backfilled from the metric tables';
+
+/**
+ * The series views of a database (single node: on the metric tables; cluster: on each node's
+ * `_local` tables into its local series table, so each shard indexes the series it holds).
+ */
+function seriesViews(db: string, suffix: string, onCluster: string): string[] {
+  return METRIC_TABLES.map(
+    (t) =>
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${seriesView(t)}${onCluster} ` +
+      `TO ${db}.${TABLES.metricSeries}${suffix} AS\n` +
+      seriesSelect(`${db}.${t}${suffix}`, `${db}.${TABLES.metricSeries}${suffix}`),
+  );
+}
+
+/**
+ * Fills the series table of a single node from the points stored before it existed (data
+ * directories of earlier versions), after the views exist so nothing inserted meanwhile is
+ * missed; duplicates are harmless. The table's comment marks completion, so an interrupted
+ * backfill runs again at the next open. Run these only when the comment is not SERIES_BACKFILLED.
+ * (clusterDDL has no backfill: clusters of earlier versions were never made by this code.)
+ */
+export function seriesBackfill(db: string): string[] {
+  return [
+    ...METRIC_TABLES.map((t) => {
+      const into = `${db}.${TABLES.metricSeries}`;
+      return `INSERT INTO ${into} ${seriesSelect(`${db}.${t}`, into)}`;
+    }),
+    `ALTER TABLE ${db}.${TABLES.metricSeries} MODIFY COMMENT '${SERIES_BACKFILLED}'`,
   ];
 }
 
@@ -341,9 +423,10 @@ function tableSettings(t: TableDef, o: SchemaOptions): string {
 export const OPTIONAL_SETTINGS = [...new Set(tableDefs().flatMap((t) => Object.keys(t.newerSettings ?? {})))];
 
 function tail(t: TableDef, o: SchemaOptions): string {
+  const day = t.day ?? 'toDate(timestamp)';
   return (
-    `PARTITION BY toDate(timestamp)\nORDER BY ${t.orderBy}\n` +
-    (t.ttl ? `TTL toDate(timestamp) + INTERVAL ${o.retentionDays} DAY\n` : '') +
+    `PARTITION BY ${day}\nORDER BY ${t.orderBy}\n` +
+    (t.ttl ? `TTL ${day} + INTERVAL ${o.retentionDays} DAY\n` : '') +
     `SETTINGS index_granularity = ${t.granularity ?? 8192}, ${tableSettings(t, o)}`
   );
 }
@@ -385,9 +468,12 @@ export function singleNodeDDL(o: SchemaOptions): string[] {
   const db = o.database;
   const out = [`CREATE DATABASE IF NOT EXISTS ${db}`];
   for (const t of tableDefs()) {
-    out.push(`CREATE TABLE IF NOT EXISTS ${db}.${t.name} ${body(t)}\nENGINE = MergeTree\n${tail(t, o)}`);
+    out.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ${body(t)}\nENGINE = ${t.engine ?? 'MergeTree'}\n${tail(t, o)}`,
+    );
   }
   out.push(
+    ...seriesViews(db, '', ''),
     ...dropLegacyTraceIndex(db, '', ''),
     ...dropLegacyIndexes(db, '', ''),
     modifySpanMapCodecs(db, '', ''),
@@ -411,7 +497,7 @@ export function clusterDDL(o: ClusterOptions): string[] {
     const local = `${t.name}_local`;
     out.push(
       `CREATE TABLE IF NOT EXISTS ${db}.${local}${oc} ${body(t)}\n` +
-        `ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/${db}/${local}', '{replica}')\n${tail(t, o)}`,
+        `ENGINE = Replicated${t.engine ?? 'MergeTree'}('/clickhouse/tables/{shard}/${db}/${local}', '{replica}')\n${tail(t, o)}`,
     );
     const shardKey = t.name === TABLES.spans ? 'cityHash64(trace_id)' : 'rand()';
     out.push(
@@ -420,6 +506,7 @@ export function clusterDDL(o: ClusterOptions): string[] {
     );
   }
   out.push(
+    ...seriesViews(db, '_local', oc),
     ...dropLegacyTraceIndex(db, '', oc),
     ...dropLegacyTraceIndex(db, '_local', oc).slice(1),
     ...dropLegacyIndexes(db, '_local', oc),

@@ -38,10 +38,15 @@ test('the schema exists on embedded chDB', async (t) => {
   const names = (await rs.json<{ name: string }>()).map((r) => r.name);
   assert.deepEqual(names, [
     'logs',
+    'metric_series',
     'metrics_exp_histogram',
+    'metrics_exp_histogram_series_mv',
     'metrics_histogram',
+    'metrics_histogram_series_mv',
     'metrics_number',
+    'metrics_number_series_mv',
     'metrics_summary',
+    'metrics_summary_series_mv',
     'spans',
   ]);
 });
