@@ -10,7 +10,7 @@
 import type { Storage } from './connection.ts';
 import { QueryError, checkBoundedRange, checkLimit, checkString, rows } from './read-common.ts';
 import type { Row } from './read-common.ts';
-import { METRIC_TABLES, SERIES_LABELS, TABLES } from './schema.ts';
+import { METRIC_TABLES, TABLES } from './schema.ts';
 
 export interface Matcher {
   label: string;
@@ -24,18 +24,17 @@ export interface Range {
   end: bigint;
 }
 
-const LABELS = SERIES_LABELS;
 const MAX_MATCHERS = 32;
 const MAX_SERIES = 10_000;
 const MAX_POINTS_PER_SERIES = 11_000;
 
-/** The metric tables' common columns, as one source (names, labels and series span all types). */
+/** The metric names of every point type's rows in the range, as one source. */
 function allPoints(db: string): string {
   return (
     '(' +
     METRIC_TABLES.map(
       (t) =>
-        `SELECT metric_name, timestamp, series_id, ${LABELS} AS labels FROM ${db}.${t}
+        `SELECT metric_name FROM ${db}.${t}
          WHERE timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
     ).join(' UNION ALL ') +
     ')'
@@ -114,6 +113,29 @@ export async function metricNames(
   return (await rows<{ metric_name: string }>(storage, sql, params)).map((r) => r.metric_name);
 }
 
+/**
+ * The series of one metric with points in the range, each with its labels (`labels`): found in
+ * the series index, and kept only when the metric's points in the range include them (that read
+ * needs series ids and times, never the label maps of every point).
+ */
+function seriesInRange(db: string): string {
+  const points = METRIC_TABLES.map(
+    (t) => `SELECT series_id FROM ${db}.${t} WHERE metric_name = {metric:String}
+      AND timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
+  ).join(' UNION ALL ');
+  return `SELECT series_id, any(labels) AS labels FROM ${db}.${TABLES.metricSeries}
+    WHERE metric_name = {metric:String}
+      AND day >= toDate(fromUnixTimestamp64Nano({start:Int64})) AND day <= toDate(fromUnixTimestamp64Nano({end:Int64}))
+      AND series_id IN (${points})
+    GROUP BY series_id`;
+}
+
+/**
+ * On a cluster, subqueries over distributed tables run once on the initiator (metric points are
+ * sharded randomly, so a series' points live on every shard); a single node ignores the setting.
+ */
+const GLOBAL_SUBQUERIES = ` SETTINGS distributed_product_mode = 'global'`;
+
 /** Label names of a metric's series in the range (default: the last day), sorted. */
 export async function labelNames(
   storage: Storage,
@@ -121,8 +143,8 @@ export async function labelNames(
   range?: Partial<Range>,
 ): Promise<string[]> {
   const { start, end } = defaultRange(range);
-  const sql = `SELECT DISTINCT arrayJoin(mapKeys(labels)) AS k FROM ${allPoints(storage.database)}
-    WHERE metric_name = {metric:String} ORDER BY k LIMIT ${MAX_SERIES}`;
+  const sql = `SELECT DISTINCT arrayJoin(mapKeys(labels)) AS k FROM (${seriesInRange(storage.database)})
+    ORDER BY k LIMIT ${MAX_SERIES}${GLOBAL_SUBQUERIES}`;
   const params = { start: String(start), end: String(end), metric: checkMetric(metric) };
   return (await rows<{ k: string }>(storage, sql, params)).map((r) => r.k);
 }
@@ -135,8 +157,8 @@ export async function labelValues(
   range?: Partial<Range>,
 ): Promise<string[]> {
   const { start, end } = defaultRange(range);
-  const sql = `SELECT DISTINCT labels[{label:String}] AS v FROM ${allPoints(storage.database)}
-    WHERE metric_name = {metric:String} AND mapContains(labels, {label:String}) ORDER BY v LIMIT ${MAX_SERIES}`;
+  const sql = `SELECT DISTINCT labels[{label:String}] AS v FROM (${seriesInRange(storage.database)})
+    WHERE mapContains(labels, {label:String}) ORDER BY v LIMIT ${MAX_SERIES}${GLOBAL_SUBQUERIES}`;
   const params = {
     start: String(start),
     end: String(end),
@@ -163,9 +185,10 @@ export async function metricSeries(
     end: String(end),
     metric: checkMetric(metric),
   };
-  const where = ['metric_name = {metric:String}', ...matcherSql(matchers, (k) => `labels[${k}]`, params)];
-  const sql = `SELECT any(labels) AS lbl FROM ${allPoints(storage.database)}
-    WHERE ${where.join(' AND ')} GROUP BY series_id ORDER BY toString(lbl) LIMIT ${MAX_SERIES}`;
+  const where = matcherSql(matchers, (k) => `labels[${k}]`, params);
+  const sql = `SELECT labels AS lbl FROM (${seriesInRange(storage.database)})
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY toString(lbl) LIMIT ${MAX_SERIES}${GLOBAL_SUBQUERIES}`;
   return (await rows<{ lbl: Record<string, string> }>(storage, sql, params)).map((r) => ({ labels: r.lbl }));
 }
 
@@ -233,7 +256,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     ...matcherSql(q.matchers, (k) => `labels[${k}]`, params),
   ].join(' AND ');
   const byKey = q.fn !== 'raw' && by.length > 0;
-  // Per series: its labels, or its group key (as LABELS[k] gives: '' for an absent label).
+  // Per series: its labels, or its group key ('' for an absent label, as in PromQL).
   const seriesSql = `SELECT metric_name AS m, series_id,
       ${byKey ? 'arrayMap(k -> ls[k], {by:Array(String)}) AS key' : 'ls AS lbl'}
     FROM (SELECT metric_name, series_id, any(labels) AS ls FROM ${db}.${TABLES.metricSeries}
@@ -250,9 +273,6 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
   // Each series' rows joined with its labels or key (the series list is small next to its points).
   const withSeries = (perSeries: string): string =>
     `(${perSeries}) AS p INNER JOIN (${seriesSql}) AS s ON p.m = s.m AND p.series_id = s.series_id`;
-  // On a cluster the series subquery runs once on the initiator (metric points are sharded
-  // randomly, so a series' points live on every shard); one node ignores the setting.
-  const settings = ` SETTINGS distributed_product_mode = 'global'`;
   let sql: string;
   if (q.fn === 'raw') {
     const pts = `SELECT m, series_id, groupArray((toString(t), v)) AS pts
@@ -279,7 +299,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     sql = `SELECT p.m AS m, ${key} AS key, p.b AS b, ${q.fn}(p.val) AS val FROM ${withSeries(last)}
       GROUP BY m, key, b ORDER BY m, key, b`;
   }
-  sql += settings;
+  sql += GLOBAL_SUBQUERIES;
   const out = await rows<Row>(storage, sql, params);
   const stepMs = q.stepMs;
   const startMs = Number(q.start / 1_000_000n);

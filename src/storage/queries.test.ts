@@ -257,6 +257,11 @@ test('metric names, labels, series and range queries (raw, rate, aggregations)',
   assert.deepEqual(await metricNames(s, { start: T0 - 10n * MIN, end: T0 - MIN }), []);
   assert.deepEqual(await labelNames(s, 'temp', range), ['host', 'service.name']);
   assert.deepEqual(await labelValues(s, 'temp', 'host', range), ['h1', 'h2']);
+  // Only series with points in the range, though the series index holds them for the whole day.
+  const before = { start: T0 - 10n * MIN, end: T0 - MIN };
+  assert.deepEqual(await labelNames(s, 'temp', before), []);
+  assert.deepEqual(await labelValues(s, 'temp', 'host', before), []);
+  assert.deepEqual(await metricSeries(s, 'temp', [], before), []);
   assert.deepEqual(
     await metricSeries(s, 'http.requests', [{ label: 'route', op: '=~', value: '/a|/c' }], range),
     [{ labels: { 'service.name': 'api', route: '/a' } }],
