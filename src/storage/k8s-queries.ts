@@ -17,6 +17,7 @@ import type { Storage } from './connection.ts';
 import { checkBoundedRange, checkLimit, checkString, f, QueryError, rows } from './read-common.ts';
 import type { Row } from './read-common.ts';
 import { TABLES } from './schema.ts';
+import { GLOBAL_SUBQUERIES, indexDays, joinSeries, seriesIdsIn, seriesRows } from './series-sql.ts';
 
 /** The most rows one read returns (series, containers or events). */
 export const MAX_ROWS = 100_000;
@@ -97,22 +98,34 @@ export async function latestValues(
   if (!Array.isArray(q.metrics) || q.metrics.length === 0 || q.metrics.length > MAX_METRICS)
     throw new QueryError(`invalid metrics: expected 1..${MAX_METRICS} names`);
   params['metrics'] = q.metrics.map((m, i) => checkString(m, `metrics[${i}]`, 255));
+  const db = storage.database;
+  // Labels come from the series index, once per series; with filters, the index also picks the
+  // series whose points are read.
+  const filters = labelFilters(q.filters, 'labels', params);
+  const seriesWhere = [
+    'metric_name IN {metrics:Array(String)}',
+    indexDays('{from:Int64}', '{at:Int64}'),
+    ...filters,
+  ];
   const where = [
     'metric_name IN {metrics:Array(String)}',
     WINDOW_SQL,
     HAS_VALUE,
-    ...labelFilters(q.filters, LABELS, params),
+    ...(filters.length > 0 ? [seriesIdsIn(db, seriesWhere)] : []),
   ];
   let having = '';
   if (q.dropZero !== undefined && q.dropZero.length > 0) {
     if (q.dropZero.length > MAX_METRICS)
       throw new QueryError(`invalid dropZero: expected at most ${MAX_METRICS} names`);
     params['zero'] = q.dropZero.map((m, i) => checkString(m, `dropZero[${i}]`, 255));
-    having = `HAVING m NOT IN {zero:Array(String)} OR argMax(${VALUE}, timestamp) != 0`;
+    having = `HAVING m NOT IN {zero:Array(String)} OR v != 0`;
   }
-  const sql = `SELECT metric_name AS m, any(${LABELS}) AS lbl, toString(argMax(${VALUE}, timestamp)) AS val
-    FROM ${storage.database}.${TABLES.gaugeSum} WHERE ${where.join(' AND ')}
-    GROUP BY metric_name, series_id ${having} ORDER BY m LIMIT ${MAX_ROWS + 1}`;
+  const latest = `SELECT metric_name AS m, series_id, argMax(${VALUE}, timestamp) AS v
+    FROM ${db}.${TABLES.gaugeSum} WHERE ${where.join(' AND ')}
+    GROUP BY metric_name, series_id ${having}`;
+  const sql = `SELECT p.m AS m, s.lbl AS lbl, toString(p.v) AS val
+    FROM ${joinSeries(latest, seriesRows(db, seriesWhere, 'ls AS lbl'))}
+    ORDER BY m LIMIT ${MAX_ROWS + 1}${GLOBAL_SUBQUERIES}`;
   const out = await rows<Row>(storage, sql, params);
   return capped(
     out.map((r) => ({
@@ -144,20 +157,33 @@ const label = (l: Record<string, string>, prom: string, otel: string): string =>
  */
 export async function containerUsage(storage: Storage, q: At): Promise<Capped<ContainerUsage>> {
   const params = { ...windowParams(q), cpu: CPU_METRIC, mem: MEMORY_METRIC };
-  const src = `SELECT series_id, ${LABELS} AS l, toUnixTimestamp64Nano(timestamp) AS t,
+  const db = storage.database;
+  // Per series from the points, then its labels from the series index (once per series).
+  const labelsOf = (metric: string, perSeries: string, cols: string): string =>
+    `SELECT s.lbl AS lbl, ${cols} FROM ${joinSeries(
+      perSeries,
+      seriesRows(
+        db,
+        [`metric_name = {${metric}:String}`, indexDays('{from:Int64}', '{at:Int64}')],
+        'ls AS lbl',
+      ),
+    )} LIMIT ${MAX_ROWS + 1}${GLOBAL_SUBQUERIES}`;
+  const src = `SELECT metric_name AS m, series_id, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, ${VALUE} AS v
-    FROM ${storage.database}.${TABLES.gaugeSum}
+    FROM ${db}.${TABLES.gaugeSum}
     WHERE metric_name = {cpu:String} AND ${WINDOW_SQL} AND ${HAS_VALUE}`;
-  const lagged = `SELECT series_id, l, t, v, st, lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst,
+  const lagged = `SELECT m, series_id, t, v, st, lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst,
       row_number() OVER w AS rn
     FROM (${src}) WINDOW w AS (PARTITION BY series_id ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-  const cpuSql = `SELECT any(l) AS lbl,
-      toString(sum(if(rn = 1, 0, if(v < pv OR st != pst, v, v - pv))) / ((max(t) - min(t)) / 1e9)) AS cores
-    FROM (${lagged}) GROUP BY series_id HAVING count() >= 2 AND max(t) > min(t) LIMIT ${MAX_ROWS + 1}`;
-  const memSql = `SELECT any(${LABELS}) AS lbl, toString(argMax(${VALUE}, timestamp)) AS bytes
-    FROM ${storage.database}.${TABLES.gaugeSum}
+  const cores = `SELECT m, series_id,
+      sum(if(rn = 1, 0, if(v < pv OR st != pst, v, v - pv))) / ((max(t) - min(t)) / 1e9) AS cores
+    FROM (${lagged}) GROUP BY m, series_id HAVING count() >= 2 AND max(t) > min(t)`;
+  const cpuSql = labelsOf('cpu', cores, 'toString(p.cores) AS cores');
+  const bytes = `SELECT metric_name AS m, series_id, argMax(${VALUE}, timestamp) AS bytes
+    FROM ${db}.${TABLES.gaugeSum}
     WHERE metric_name = {mem:String} AND ${WINDOW_SQL} AND ${HAS_VALUE}
-    GROUP BY series_id LIMIT ${MAX_ROWS + 1}`;
+    GROUP BY metric_name, series_id`;
+  const memSql = labelsOf('mem', bytes, 'toString(p.bytes) AS bytes');
   const [cpu, mem] = await Promise.all([
     rows<Row>(storage, cpuSql, params),
     rows<Row>(storage, memSql, params),

@@ -11,6 +11,7 @@ import type { Storage } from './connection.ts';
 import { QueryError, checkBoundedRange, checkLimit, checkString, rows } from './read-common.ts';
 import type { Row } from './read-common.ts';
 import { METRIC_TABLES, TABLES } from './schema.ts';
+import { GLOBAL_SUBQUERIES, indexDays, joinSeries, seriesIdsIn, seriesRows } from './series-sql.ts';
 
 export interface Matcher {
   label: string;
@@ -123,18 +124,13 @@ function seriesInRange(db: string): string {
     (t) => `SELECT series_id FROM ${db}.${t} WHERE metric_name = {metric:String}
       AND timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
   ).join(' UNION ALL ');
-  return `SELECT series_id, any(labels) AS labels FROM ${db}.${TABLES.metricSeries}
-    WHERE metric_name = {metric:String}
-      AND day >= toDate(fromUnixTimestamp64Nano({start:Int64})) AND day <= toDate(fromUnixTimestamp64Nano({end:Int64}))
-      AND series_id IN (${points})
-    GROUP BY series_id`;
+  const where = [
+    'metric_name = {metric:String}',
+    indexDays('{start:Int64}', '{end:Int64}'),
+    `series_id IN (${points})`,
+  ];
+  return seriesRows(db, where, 'ls AS labels');
 }
-
-/**
- * On a cluster, subqueries over distributed tables run once on the initiator (metric points are
- * sharded randomly, so a series' points live on every shard); a single node ignores the setting.
- */
-const GLOBAL_SUBQUERIES = ` SETTINGS distributed_product_mode = 'global'`;
 
 /** Label names of a metric's series in the range (default: the last day), sorted. */
 export async function labelNames(
@@ -248,31 +244,28 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
   const db = storage.database;
   // The series first (the series index, by their labels), then only their points: the metric
   // tables are ordered by (metric_name, series_id, …), so a few series read a few granules.
-  // series_id hashes the labels only, so a series of one metric may share it with another's; both
-  // match the same matchers, and every read below keeps (metric, series_id) together.
+  // A series id shared by two metrics matches the same matchers for both (same labels).
   const seriesWhere = [
     'metric_name IN {metrics:Array(String)}',
-    'day >= toDate(fromUnixTimestamp64Nano({from:Int64})) AND day <= toDate(fromUnixTimestamp64Nano({end:Int64}))',
+    indexDays('{from:Int64}', '{end:Int64}'),
     ...matcherSql(q.matchers, (k) => `labels[${k}]`, params),
-  ].join(' AND ');
+  ];
   const byKey = q.fn !== 'raw' && by.length > 0;
   // Per series: its labels, or its group key ('' for an absent label, as in PromQL).
-  const seriesSql = `SELECT metric_name AS m, series_id,
-      ${byKey ? 'arrayMap(k -> ls[k], {by:Array(String)}) AS key' : 'ls AS lbl'}
-    FROM (SELECT metric_name, series_id, any(labels) AS ls FROM ${db}.${TABLES.metricSeries}
-      WHERE ${seriesWhere} GROUP BY metric_name, series_id)`;
+  const series = seriesRows(
+    db,
+    seriesWhere,
+    byKey ? 'arrayMap(k -> ls[k], {by:Array(String)}) AS key' : 'ls AS lbl',
+  );
   const src = `SELECT metric_name AS m, series_id, toUnixTimestamp64Nano(timestamp) AS t,
       start_time_unix_nano AS st, aggregation_temporality AS temp,
       if(value_double IS NOT NULL, assumeNotNull(value_double), toFloat64(assumeNotNull(value_int))) AS v
     FROM ${db}.${TABLES.gaugeSum}
-    WHERE metric_name IN {metrics:Array(String)}
-      AND series_id IN (SELECT series_id FROM ${db}.${TABLES.metricSeries} WHERE ${seriesWhere})
+    WHERE metric_name IN {metrics:Array(String)} AND ${seriesIdsIn(db, seriesWhere)}
       AND (value_double IS NOT NULL OR value_int IS NOT NULL)
       AND timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
   const bucket = 'intDiv(t - {start:Int64}, {step:Int64})';
-  // Each series' rows joined with its labels or key (the series list is small next to its points).
-  const withSeries = (perSeries: string): string =>
-    `(${perSeries}) AS p INNER JOIN (${seriesSql}) AS s ON p.m = s.m AND p.series_id = s.series_id`;
+  const withSeries = (perSeries: string): string => joinSeries(perSeries, series);
   let sql: string;
   if (q.fn === 'raw') {
     const pts = `SELECT m, series_id, groupArray((toString(t), v)) AS pts
