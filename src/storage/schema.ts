@@ -334,9 +334,6 @@ function tableDefs(): TableDef[] {
   ];
 }
 
-/** A metric series' labels from a metric table's row (resource attributes, then point attributes). */
-export const SERIES_LABELS = 'mapUpdate(resource_attributes, attributes)';
-
 /** The views feeding TABLES.metricSeries, one per metric table: `${table}_series_mv`. */
 export const seriesView = (table: string): string => `${table}_series_mv`;
 
@@ -381,12 +378,10 @@ function seriesViews(db: string, suffix: string, onCluster: string): string[] {
  * (clusterDDL has no backfill: clusters of earlier versions were never made by this code.)
  */
 export function seriesBackfill(db: string): string[] {
+  const into = `${db}.${TABLES.metricSeries}`;
   return [
-    ...METRIC_TABLES.map((t) => {
-      const into = `${db}.${TABLES.metricSeries}`;
-      return `INSERT INTO ${into} ${seriesSelect(`${db}.${t}`, into)}`;
-    }),
-    `ALTER TABLE ${db}.${TABLES.metricSeries} MODIFY COMMENT '${SERIES_BACKFILLED}'`,
+    ...METRIC_TABLES.map((t) => `INSERT INTO ${into} ${seriesSelect(`${db}.${t}`, into)}`),
+    `ALTER TABLE ${into} MODIFY COMMENT '${SERIES_BACKFILLED}'`,
   ];
 }
 

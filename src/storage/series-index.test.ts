@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { metricsFixture } from '../codecs/otlp/testdata/fixtures.ts';
 import { ChdbUnavailableError, openStorage, type Storage } from './connection.ts';
-import { METRIC_TABLES, SERIES_BACKFILLED, SERIES_LABELS, TABLES, seriesView } from './schema.ts';
+import { METRIC_TABLES, SERIES_BACKFILLED, TABLES, seriesView } from './schema.ts';
 import { withoutNativeInsert } from './testdata/embedded-store.ts';
 import { insertMetrics } from './writer.ts';
 
@@ -52,7 +52,8 @@ async function indexed(s: Storage, db = s.database): Promise<string[]> {
 
 async function fromPoints(s: Storage, db = s.database): Promise<string[]> {
   const each = METRIC_TABLES.map(
-    (t) => `SELECT toDate(timestamp) AS d, metric_name, series_id, ${SERIES_LABELS} AS l FROM ${db}.${t}`,
+    (t) =>
+      `SELECT toDate(timestamp) AS d, metric_name, series_id, mapUpdate(resource_attributes, attributes) AS l FROM ${db}.${t}`,
   ).join(' UNION ALL ');
   return (
     await json<{ x: string }>(
