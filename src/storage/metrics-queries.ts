@@ -29,14 +29,17 @@ const MAX_MATCHERS = 32;
 const MAX_SERIES = 10_000;
 const MAX_POINTS_PER_SERIES = 11_000;
 
-/** The metric names of every point type's rows in the range, as one source. */
-function allPoints(db: string): string {
+/**
+ * `column` of every point type's rows in [{start}, {end}] that also meet `where`, as one source
+ * (names and series span all metric types).
+ */
+function allPoints(db: string, column: string, where = 'true'): string {
   return (
     '(' +
     METRIC_TABLES.map(
       (t) =>
-        `SELECT metric_name FROM ${db}.${t}
-         WHERE timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
+        `SELECT ${column} FROM ${db}.${t} WHERE ${where}
+         AND timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
     ).join(' UNION ALL ') +
     ')'
   );
@@ -109,7 +112,7 @@ export async function metricNames(
     params['match'] = checkString(q.match, 'match', 255);
     where = 'WHERE positionCaseInsensitiveUTF8(metric_name, {match:String}) > 0';
   }
-  const sql = `SELECT DISTINCT metric_name FROM ${allPoints(storage.database)} ${where}
+  const sql = `SELECT DISTINCT metric_name FROM ${allPoints(storage.database, 'metric_name')} ${where}
     ORDER BY metric_name LIMIT {limit:UInt32}`;
   return (await rows<{ metric_name: string }>(storage, sql, params)).map((r) => r.metric_name);
 }
@@ -120,14 +123,10 @@ export async function metricNames(
  * needs series ids and times, never the label maps of every point).
  */
 function seriesInRange(db: string): string {
-  const points = METRIC_TABLES.map(
-    (t) => `SELECT series_id FROM ${db}.${t} WHERE metric_name = {metric:String}
-      AND timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`,
-  ).join(' UNION ALL ');
   const where = [
     'metric_name = {metric:String}',
     indexDays('{start:Int64}', '{end:Int64}'),
-    `series_id IN (${points})`,
+    `series_id IN ${allPoints(db, 'series_id', 'metric_name = {metric:String}')}`,
   ];
   return seriesRows(db, where, 'ls AS labels');
 }
@@ -266,12 +265,15 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
       AND timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
   const bucket = 'intDiv(t - {start:Int64}, {step:Int64})';
   const withSeries = (perSeries: string): string => joinSeries(perSeries, series);
+  // Each series' (x, value) pairs in x order, with its labels; series sorted by metric and labels.
+  const pointArrays = (rowsSql: string, x: string, value: string): string =>
+    `SELECT p.m AS m, s.lbl AS lbl, p.pts AS pts FROM ${withSeries(
+      `SELECT m, series_id, groupArray((toString(${x}), ${value})) AS pts
+       FROM (SELECT * FROM (${rowsSql}) ORDER BY m, series_id, ${x}) GROUP BY m, series_id`,
+    )} ORDER BY m, toString(lbl) LIMIT ${MAX_SERIES}`;
   let sql: string;
   if (q.fn === 'raw') {
-    const pts = `SELECT m, series_id, groupArray((toString(t), v)) AS pts
-      FROM (SELECT * FROM (${src}) ORDER BY m, series_id, t) GROUP BY m, series_id`;
-    sql = `SELECT p.m AS m, s.lbl AS lbl, p.pts AS pts FROM ${withSeries(pts)}
-      ORDER BY m, toString(lbl) LIMIT ${MAX_SERIES}`;
+    sql = pointArrays(src, 't', 'v');
   } else if (q.fn === 'rate') {
     const inc = `SELECT m, series_id, t, temp, v,
         lagInFrame(v) OVER w AS pv, lagInFrame(st) OVER w AS pst, st, row_number() OVER w AS rn
@@ -282,10 +284,7 @@ export async function rangeQuery(storage: Storage, q: RangeQuery): Promise<Range
     sql = byKey
       ? `SELECT p.m AS m, s.key AS key, p.b AS b, sum(p.val) AS val FROM ${withSeries(perSeries)}
          GROUP BY m, key, b ORDER BY m, key, b`
-      : `SELECT p.m AS m, s.lbl AS lbl, p.pts AS pts FROM ${withSeries(
-          `SELECT m, series_id, groupArray((toString(b), val)) AS pts
-           FROM (SELECT * FROM (${perSeries}) ORDER BY m, series_id, b) GROUP BY m, series_id`,
-        )} ORDER BY m, toString(lbl) LIMIT ${MAX_SERIES}`;
+      : pointArrays(perSeries, 'b', 'val');
   } else {
     const last = `SELECT m, series_id, ${bucket} AS b, argMax(v, t) AS val FROM (${src}) GROUP BY m, series_id, b`;
     const key = byKey ? 's.key' : '[]';
